@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace cosmos::core {
+
+/// The JSON value used everywhere: objects keep their source key order, because Universe files,
+/// config schemas and rendered Marathon apps are order-sensitive.
+using Json = nlohmann::ordered_json;
+
+/// One object key that appeared more than once in a document.
+struct DuplicateKey {
+    std::string pointer;  ///< JSON pointer of the duplicated member, e.g. "/properties/port".
+    bool same_value;      ///< True when every occurrence carried an equal value.
+};
+
+/// A parsed document and what the parser noticed about it.
+struct ParsedDocument {
+    Json value;
+    std::vector<DuplicateKey> duplicates;
+};
+
+/// Parses one JSON text. Duplicate keys keep the first key's position and the last value (as
+/// Python's json module and Cosmos do) and are reported. Throws Error json_parsing_error on bad
+/// JSON, with a message naming line and column.
+ParsedDocument parse_document(std::string_view text);
+
+/// parse_document() without the duplicate report.
+Json parse_json(std::string_view text);
+
+/// Compact text (no spaces), nulls kept, non-ASCII written raw.
+std::string to_compact(const Json& value);
+
+/// Returns a copy with every null-valued object member removed, recursively (array elements are
+/// kept). This is the Cosmos response printer's rule.
+Json drop_nulls(const Json& value);
+
+/// Text in the layout of Python's json.dumps defaults: ", " and ": " separators, no indent,
+/// non-ASCII escaped as \uXXXX. This is how the Universe generator writes repository files.
+std::string to_python_text(const Json& value);
+
+/// Appends to_python_text(value) to out (no intermediate string).
+void append_python_text(std::string& out, const Json& value);
+
+/// Human-readable name of a JSON value's type ("string", "integer", "number", "boolean",
+/// "array", "object", "null"). Whole-valued floats count as "integer" (as JSON Schema does).
+std::string_view json_type_name(const Json& value);
+
+/// True for a number with no fractional part (1, 1.0, 1e3).
+bool is_integral(const Json& value);
+
+/// Escapes one JSON pointer reference token ("~" -> "~0", "/" -> "~1").
+std::string escape_pointer_token(std::string_view token);
+
+/// Standard base64 (A-Z a-z 0-9 + /, "=" padding, no line breaks).
+std::string base64_encode(std::string_view bytes);
+
+/// Decodes standard base64; throws Error json_decoding_error-style invalid_argument on bad input.
+/// Accepts missing padding; rejects characters outside the alphabet.
+std::string base64_decode(std::string_view text);
+
+/// True when text is well-formed standard base64 with padding (the repository schemas' rule).
+bool is_base64(std::string_view text);
+
+}  // namespace cosmos::core

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cosmos/core/json.h"
+
+namespace cosmos::core {
+
+/// One failed constraint, in the terms of the java-json-tools validator that Cosmos used.
+struct SchemaViolation {
+    std::string instance_pointer;  ///< JSON pointer into the instance ("" = root), e.g. "/port"
+    std::string schema_pointer;    ///< JSON pointer into the schema, e.g. "/properties/port"
+    std::string schema_uri;        ///< the document the schema pointer is in ("#" = the root one)
+    std::string keyword;           ///< "type", "required", "additionalProperties", ...
+    std::string message;           ///< java-json-tools wording, e.g. "instance type (string) does
+                                   ///< not match any allowed primitive type (allowed: [\"integer\"])"
+    Json details = Json::object(); ///< keyword fields: found, expected, missing, unwanted, ...
+};
+
+/// Documents that $ref may point into, by absolute URI (without fragment).
+class SchemaRegistry {
+public:
+    void add(std::string uri, Json document);
+    const Json* find(std::string_view uri) const;
+
+private:
+    std::map<std::string, Json, std::less<>> documents_;
+};
+
+/// A draft-04 JSON Schema, compiled once and applied many times.
+///
+/// Supports every draft-04 validation keyword, $ref (inside the document, to other documents of a
+/// registry, and by "id"-based base URIs), and format "uri", "date-time", "email", "hostname",
+/// "ipv4", "ipv6" (unknown formats are ignored). Numbers with no fractional part count as
+/// integers. Unknown keywords are ignored. Patterns are ECMA-262 and matched in linear time.
+class JsonSchema {
+public:
+    /// base_uri names the schema document for $ref resolution; registry (may be null, must
+    /// outlive the schema) supplies other documents. Throws Error (JsonDecodingError) when the
+    /// schema itself is unusable (a pattern that does not compile, an unresolvable $ref).
+    explicit JsonSchema(Json schema, std::string base_uri = "",
+                        const SchemaRegistry* registry = nullptr);
+    ~JsonSchema();
+    JsonSchema(JsonSchema&&) noexcept;
+    JsonSchema& operator=(JsonSchema&&) noexcept;
+
+    /// Every violation, in document order of the instance (all of them, not only the first).
+    std::vector<SchemaViolation> validate(const Json& instance) const;
+
+    /// validate(instance).empty(), but stops at the first failure.
+    bool is_valid(const Json& instance) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// One entry of JsonSchemaMismatch data.errors, in the shape the DC/OS CLI reads:
+/// {"level":"error","schema":{"loadingURI":"#","pointer":...},"instance":{"pointer":...},
+///  "domain":"validation","keyword":...,"message":..., <details...>}
+Json to_cosmos_error(const SchemaViolation& violation);
+
+}  // namespace cosmos::core
