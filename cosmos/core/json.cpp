@@ -36,6 +36,7 @@ public:
     }
     bool key(string_t& k) {
         Json& object = *stack_.back().value;
+        path_.resize(stack_.back().path_depth);  // drop the previous sibling's token
         std::string pointer = current_pointer() + "/" + escape_pointer_token(k);
         auto it = object.find(k);
         if (it != object.end()) pending_.push_back({pointer, *it});

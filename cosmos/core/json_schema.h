@@ -24,8 +24,13 @@ struct SchemaViolation {
 /// Documents that $ref may point into, by absolute URI (without fragment).
 class SchemaRegistry {
 public:
+    /// Registers (or replaces) the document named uri; a fragment in uri ("...#") is ignored.
     void add(std::string uri, Json document);
+    /// The document named uri (its fragment ignored), or null. The pointer stays valid until the
+    /// same uri is added again.
     const Json* find(std::string_view uri) const;
+    /// Every registered URI, sorted.
+    std::vector<std::string> uris() const;
 
 private:
     std::map<std::string, Json, std::less<>> documents_;

@@ -12,12 +12,12 @@ namespace cosmos::core {
 /// A template that does not compile (unbalanced sections, unclosed tags). what() names the
 /// problem and its line, e.g. "Mismatched start/end tags: a != b at line 3".
 class MustacheError : public std::runtime_error {
-public:
+ public:
     MustacheError(std::string message, std::size_t line)
         : std::runtime_error(std::move(message)), line_(line) {}
     std::size_t line() const noexcept { return line_; }
 
-private:
+ private:
     std::size_t line_;
 };
 
@@ -29,13 +29,16 @@ enum class MustacheDialect {
     /// ".isEmpty" on arrays and strings; the {{#asJson}} lambda at the top level.
     kCosmos,
     /// The mustache specification: HTML escaping for {{x}}, spec truthiness, partials.
+    /// Falsey values follow the spec's `!!data` example: missing, null, false, 0, "" and [].
+    /// Strings print raw, numbers in shortest form, arrays and objects as compact JSON.
     kSpec,
 };
 
 /// A compiled mustache template. Rendering is a pure function of the template and a JSON context.
 class MustacheTemplate {
-public:
-    /// Compiles text. Throws MustacheError.
+ public:
+    /// Compiles text. Throws MustacheError (message and 1-based line) for an unclosed tag, an
+    /// empty tag name, a bad set-delimiters tag, or unbalanced section tags.
     static MustacheTemplate parse(std::string_view text,
                                   MustacheDialect dialect = MustacheDialect::kCosmos);
     ~MustacheTemplate();
@@ -43,10 +46,18 @@ public:
     MustacheTemplate& operator=(MustacheTemplate&&) noexcept;
 
     /// Renders with context as the root of the context stack. partials (kSpec only) maps partial
-    /// names to template text; in kCosmos a partial renders empty.
+    /// names to template text; in kCosmos a partial renders empty. Text produced at render time
+    /// (a partial, or the value inserted by {{#asJson}}) is compiled then; if it does not compile,
+    /// or expansions nest deeper than 100 levels, throws MustacheError.
     std::string render(const Json& context, const Json& partials = Json::object()) const;
 
-private:
+    /// render(), appending to out instead of returning a new string.
+    void render_to(std::string& out, const Json& context, const Json& partials) const;
+
+    /// The dialect the template was compiled for.
+    MustacheDialect dialect() const noexcept;
+
+ private:
     struct Impl;
     explicit MustacheTemplate(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -1,1 +1,64 @@
-// placeholder: being written
+#include "cosmos/core/options.h"
+
+#include "cosmos/core/error.h"
+#include "cosmos/core/json_schema.h"
+
+namespace cosmos::core {
+
+Json extract_defaults(const Json& config) {
+    Json out = Json::object();
+    if (!config.is_object()) return out;
+    auto properties = config.find("properties");
+    if (properties == config.end() || !properties->is_object()) return out;
+    for (auto it = properties->begin(); it != properties->end(); ++it) {
+        const Json& property = it.value();
+        if (!property.is_object()) continue;
+        if (auto d = property.find("default"); d != property.end()) {
+            out[it.key()] = *d;
+        } else if (property.contains("properties")) {
+            Json nested = extract_defaults(property);
+            if (!nested.empty()) out[it.key()] = std::move(nested);
+        }
+    }
+    return out;
+}
+
+Json merge(const Json& base, const Json& overlay) {
+    if (!base.is_object() || !overlay.is_object()) return overlay;
+    Json out = Json::object();
+    for (auto it = overlay.begin(); it != overlay.end(); ++it) {
+        auto b = base.find(it.key());
+        if (b != base.end() && b->is_object() && it.value().is_object()) {
+            out[it.key()] = merge(*b, it.value());
+        } else {
+            out[it.key()] = it.value();
+        }
+    }
+    for (auto it = base.begin(); it != base.end(); ++it) {
+        if (!overlay.contains(it.key())) out[it.key()] = it.value();
+    }
+    return out;
+}
+
+Json resolve_options(const std::optional<Json>& config, const Json& user_options,
+                     const JsonSchema* compiled) {
+    Json defaults = config ? extract_defaults(*config) : Json::object();
+    Json merged = merge(defaults, user_options.is_object() ? user_options : Json::object());
+    // Cosmos: an empty option set is never validated.
+    if (merged.empty()) return merged;
+    if (!config) throw options_not_allowed();
+    std::vector<SchemaViolation> violations;
+    if (compiled) {
+        violations = compiled->validate(merged);
+    } else {
+        violations = JsonSchema(*config).validate(merged);
+    }
+    if (!violations.empty()) {
+        Json errors = Json::array();
+        for (const auto& v : violations) errors.push_back(to_cosmos_error(v));
+        throw json_schema_mismatch(std::move(errors));
+    }
+    return merged;
+}
+
+}  // namespace cosmos::core

@@ -1,1 +1,200 @@
-// placeholder: being written
+#include "cosmos/core/render.h"
+
+#include "cosmos/core/error.h"
+#include "cosmos/core/mustache.h"
+#include "cosmos/core/options.h"
+
+namespace cosmos::core {
+
+namespace {
+
+constexpr std::string_view kUniversePackageType = "application/vnd.dcos.universe.package+json";
+
+std::string trim(std::string_view s) {
+    std::size_t b = 0;
+    std::size_t e = s.size();
+    while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+    return std::string(s.substr(b, e - b));
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// Accepts the universe package media type with version v2..v5, in any parameter order and
+// spacing; a missing charset is tolerated as Cosmos's compatibility check is one-sided here.
+bool is_universe_package_type(std::string_view content_type) {
+    std::size_t semi = content_type.find(';');
+    if (lower(trim(content_type.substr(0, semi))) != kUniversePackageType) return false;
+    std::string version;
+    while (semi != std::string_view::npos) {
+        std::size_t next = content_type.find(';', semi + 1);
+        std::string param = trim(content_type.substr(semi + 1, next == std::string_view::npos
+                                                                   ? std::string_view::npos
+                                                                   : next - semi - 1));
+        auto eq = param.find('=');
+        if (eq != std::string::npos && lower(trim(param.substr(0, eq))) == "version") {
+            version = trim(param.substr(eq + 1));
+        }
+        semi = next;
+    }
+    return version == "v2" || version == "v3" || version == "v4" || version == "v5";
+}
+
+}  // namespace
+
+std::string normalize_app_id(std::string_view app_id) {
+    if (!app_id.empty() && app_id.front() == '/') return std::string(app_id);
+    return "/" + std::string(app_id);
+}
+
+std::string universe_package_media_type(PackagingVersion version) {
+    std::string n;
+    switch (version) {
+        case PackagingVersion::k2_0: n = "v2"; break;
+        case PackagingVersion::k3_0: n = "v3"; break;
+        case PackagingVersion::k4_0: n = "v4"; break;
+        case PackagingVersion::k5_0: n = "v5"; break;
+    }
+    return std::string(kUniversePackageType) + ";charset=utf-8;version=" + n;
+}
+
+Json render_context(const Package& package, const Json& resolved_options) {
+    Json context = resolved_options.is_object() ? resolved_options : Json::object();
+    if (package.resource) {
+        bool with_cli = package.packaging_version != PackagingVersion::k2_0;
+        context = merge(context, Json{{"resource", encode_resource(*package.resource, with_cli)}});
+    }
+    return context;
+}
+
+std::string encode_options_label(const Json& options) {
+    return base64_encode(to_compact(drop_nulls(options)));
+}
+
+std::string encode_definition_label(const Package& package, const Codec& codec) {
+    std::string inner = to_compact(encode_package(package, Nulls::kWrite));
+    Json envelope{{"metadata",
+                   {{"Content-Type", universe_package_media_type(package.packaging_version)},
+                    {"Content-Encoding", "gzip"}}},
+                  {"data", base64_encode(codec.gzip(inner))}};
+    return base64_encode(to_compact(envelope));
+}
+
+Package decode_definition_label(std::string_view label, const Codec& codec) {
+    Json envelope;
+    try {
+        envelope = parse_json(base64_decode(label));
+    } catch (const Error&) {
+        throw json_decoding_error("StorageEnvelope", "not JSON", label.substr(0, 256));
+    } catch (const std::exception& e) {
+        throw json_decoding_error("StorageEnvelope", e.what(), label.substr(0, 256));
+    }
+    if (!envelope.is_object() || !envelope.contains("data") || !envelope["data"].is_string()) {
+        throw json_decoding_error("StorageEnvelope", "Attempt to decode value on failed cursor: DownField(data)",
+                                  to_compact(envelope).substr(0, 256));
+    }
+    const Json& metadata = envelope.contains("metadata") ? envelope["metadata"] : Json::object();
+    std::string content_type;
+    if (metadata.is_object() && metadata.contains("Content-Type") &&
+        metadata["Content-Type"].is_string()) {
+        content_type = metadata["Content-Type"].get<std::string>();
+    }
+    static const std::vector<std::string> kSupported = {
+        universe_package_media_type(PackagingVersion::k2_0),
+        universe_package_media_type(PackagingVersion::k3_0),
+        universe_package_media_type(PackagingVersion::k4_0),
+        universe_package_media_type(PackagingVersion::k5_0)};
+    if (content_type.empty()) throw unsupported_content_type(kSupported, std::nullopt);
+    if (!is_universe_package_type(content_type)) {
+        throw unsupported_content_type(kSupported, content_type);
+    }
+    std::string data;
+    try {
+        data = base64_decode(envelope["data"].get<std::string>());
+    } catch (const std::exception& e) {
+        throw json_decoding_error("StorageEnvelope", e.what(), "data");
+    }
+    if (metadata.is_object() && metadata.contains("Content-Encoding") &&
+        !metadata["Content-Encoding"].is_null()) {
+        const Json& encoding = metadata["Content-Encoding"];
+        std::string name = encoding.is_string() ? encoding.get<std::string>() : to_compact(encoding);
+        if (name != "gzip") throw unsupported_content_encoding_label(name);
+        data = codec.gunzip(data);
+    }
+    return decode_package(parse_json(data));
+}
+
+std::optional<Json> decode_options_label(std::string_view label) {
+    try {
+        Json options = parse_json(base64_decode(label));
+        if (options.is_object()) return options;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+}
+
+Json render_template(const Package& package, const std::string& template_text,
+                     const Json& resolved_options) {
+    Json context = render_context(package, resolved_options);
+
+    std::string text;
+    try {
+        text = MustacheTemplate::parse(template_text).render(context);
+    } catch (const MustacheError& e) {
+        throw unhandled_exception(e.what());
+    }
+
+    Json rendered;
+    try {
+        rendered = parse_json(text);
+    } catch (const Error& e) {
+        std::string message = e.data().is_object() && e.data().contains("parsingErrorMessage")
+                                  ? e.data()["parsingErrorMessage"].get<std::string>()
+                                  : e.what();
+        throw json_parsing_error("ParsingFailure", message, text);
+    }
+    if (!rendered.is_object()) throw marathon_template_must_be_json_object();
+
+    if (auto it = rendered.find("labels"); it != rendered.end() && !it->is_null()) {
+        bool ok = it->is_object();
+        if (ok) {
+            for (const auto& v : *it) ok = ok && v.is_string();
+        }
+        if (!ok) {
+            throw json_decoding_error("scala.collection.immutable.Map",
+                                      "labels must be an object of strings", to_compact(*it));
+        }
+    }
+    return rendered;
+}
+
+RenderedApp render_marathon_app(const RenderRequest& request, const Codec& codec) {
+    const Package& package = *request.package;
+    auto template_text = package.marathon_template();
+    if (!template_text) {
+        throw service_marathon_template_not_found(package.name, package.version.str());
+    }
+    Json user_options = request.user_options.is_object() ? request.user_options : Json::object();
+    Json resolved = resolve_options(package.config, user_options, request.compiled_config);
+    Json rendered = render_template(package, *template_text, resolved);
+    Json template_labels = rendered.contains("labels") && rendered["labels"].is_object()
+                               ? rendered["labels"]
+                               : Json::object();
+
+    Json app = rendered;
+    if (request.app_id) app = merge(app, Json{{"id", normalize_app_id(*request.app_id)}});
+    app = merge(app, Json{{"labels", template_labels}});
+    Json package_labels = Json::object();
+    package_labels[std::string(kLabelName)] = package.name;
+    package_labels[std::string(kLabelVersion)] = package.version.str();
+    package_labels[std::string(kLabelSource)] = request.source_uri;
+    package_labels[std::string(kLabelOptions)] = encode_options_label(user_options);
+    package_labels[std::string(kLabelDefinition)] = encode_definition_label(package, codec);
+    app = merge(app, Json{{"labels", std::move(package_labels)}});
+    return {std::move(app), std::move(resolved)};
+}
+
+}  // namespace cosmos::core

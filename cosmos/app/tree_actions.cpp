@@ -1,0 +1,141 @@
+#include "cosmos/app/tree_actions.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "cosmos/core/error.h"
+#include "schemas/schema_catalog.h"
+
+namespace cosmos::app {
+
+namespace {
+
+struct RevisionOutcome {
+    std::vector<core::Problem> problems;
+    std::optional<core::PreparedEntry> prepared;
+    std::uint64_t bytes = 0;
+};
+
+// Runs fn(i) for i in [0, n) on a small pool; order of completion does not matter because each
+// result goes to its own slot.
+template <typename Fn>
+void parallel_for(std::size_t n, unsigned threads, const ProgressFn& progress, Fn&& fn) {
+    unsigned workers = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+    workers = static_cast<unsigned>(std::min<std::size_t>(workers, std::max<std::size_t>(n, 1)));
+    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> done{0};
+    std::mutex progress_mutex;
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto work = [&] {
+        while (true) {
+            std::size_t i = next.fetch_add(1);
+            if (i >= n) return;
+            try {
+                fn(i);
+            } catch (...) {
+                std::lock_guard lock(failure_mutex);
+                if (!failure) failure = std::current_exception();
+            }
+            std::size_t d = done.fetch_add(1) + 1;
+            if (progress) {
+                std::lock_guard lock(progress_mutex);
+                progress(d, n);
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < workers; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
+}
+
+TreeReport run(TreeSource& source, const TreeOptions& options, bool prepare,
+               std::vector<core::PreparedEntry>* prepared_out) {
+    TreeReport report;
+    auto refs = source.list(report.problems);
+    std::vector<RevisionOutcome> outcomes(refs.size());
+    const core::CheckOptions check{options.strict};
+    const auto& schemas = tree_schemas();
+    const auto& repo = repo_schemas();
+    parallel_for(refs.size(), options.threads, options.progress, [&](std::size_t i) {
+        auto& out = outcomes[i];
+        auto revision = source.read(refs[i], out.problems);
+        auto checked = core::check_revision(revision, schemas, check);
+        out.bytes = checked.bytes;
+        for (auto& p : checked.problems) out.problems.push_back(std::move(p));
+        if (checked.entry) {
+            // Every revision's entry is checked against the served formats, also by validate:
+            // a package that no DC/OS release could load is an error in the tree.
+            auto prepared = core::prepare_entry(*checked.entry, revision.path, repo);
+            for (auto& p : prepared.problems) out.problems.push_back(std::move(p));
+            if (prepare) out.prepared = std::move(prepared);
+        }
+    });
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+        auto& out = outcomes[i];
+        names.insert(refs[i].name);
+        report.bytes_read += out.bytes;
+        for (auto& p : out.problems) report.problems.push_back(std::move(p));
+        if (out.prepared && prepared_out) prepared_out->push_back(std::move(*out.prepared));
+    }
+    report.packages = names.size();
+    report.revisions = refs.size();
+    return report;
+}
+
+}  // namespace
+
+TreeReport validate_tree(TreeSource& source, const TreeOptions& options) {
+    return run(source, options, false, nullptr);
+}
+
+TreeReport build_repository(TreeSource& source, OutputSink& sink, const TreeOptions& options) {
+    std::vector<core::PreparedEntry> entries;
+    TreeReport report = run(source, options, true, &entries);
+    if (!report.ok()) return report;
+    core::sort_entries(entries);
+    core::assemble_repository_files(entries, [&](const std::string& name, std::string&& bytes) {
+        report.bytes_written += bytes.size();
+        sink.write(name, bytes);
+    });
+    auto legacy = core::legacy_zip_files(entries);
+    sink.write_zip("repo-up-to-1.7.zip", legacy);
+    sink.commit();
+    return report;
+}
+
+const core::TreeSchemas& tree_schemas() {
+    static const core::TreeSchemas schemas = [] {
+        core::TreeSchemas s;
+        s.package[0] = schemas::compiled(schemas::kPackage20).get();
+        s.package[1] = schemas::compiled(schemas::kPackage30).get();
+        s.package[2] = schemas::compiled(schemas::kPackage40).get();
+        s.package[3] = schemas::compiled(schemas::kPackage50).get();
+        s.config = schemas::compiled(schemas::kConfig).get();
+        s.command = schemas::compiled(schemas::kCommand).get();
+        s.resource_v2 = schemas::compiled(schemas::kResourceV2).get();
+        s.resource_v3 = schemas::compiled(schemas::kResourceV3).get();
+        return s;
+    }();
+    return schemas;
+}
+
+const core::RepoSchemas& repo_schemas() {
+    static const core::RepoSchemas schemas = [] {
+        core::RepoSchemas s;
+        s.entry_v3 = schemas::compiled(schemas::kRepoEntryV3).get();
+        s.entry_v4 = schemas::compiled(schemas::kRepoEntryV4).get();
+        s.entry_v5 = schemas::compiled(schemas::kRepoEntryV5).get();
+        return s;
+    }();
+    return schemas;
+}
+
+}  // namespace cosmos::app

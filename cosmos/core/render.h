@@ -1,0 +1,86 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cosmos/core/json.h"
+#include "cosmos/core/package.h"
+
+namespace cosmos::core {
+
+class JsonSchema;
+
+/// Byte transforms the renderer needs but cannot do itself (core has no zlib): gzip and gunzip.
+struct Codec {
+    std::function<std::string(std::string_view)> gzip;
+    std::function<std::string(std::string_view)> gunzip;
+};
+
+/// What install, render and service update need to turn a package into a Marathon app.
+struct RenderRequest {
+    const Package* package = nullptr;
+    std::string source_uri;                 ///< becomes DCOS_PACKAGE_SOURCE
+    Json user_options = Json::object();     ///< as the caller sent them (may be empty)
+    std::optional<std::string> app_id;      ///< overrides the template's "id" (normalised)
+    const JsonSchema* compiled_config = nullptr;  ///< optional cache of the compiled config
+};
+
+/// A rendered, decorated Marathon app and the options it was rendered with.
+struct RenderedApp {
+    Json app;               ///< the JSON object to POST to Marathon
+    Json resolved_options;  ///< defaults merged with the user's options
+};
+
+/// The label names Cosmos writes and reads.
+inline constexpr std::string_view kLabelName = "DCOS_PACKAGE_NAME";
+inline constexpr std::string_view kLabelVersion = "DCOS_PACKAGE_VERSION";
+inline constexpr std::string_view kLabelSource = "DCOS_PACKAGE_SOURCE";
+inline constexpr std::string_view kLabelOptions = "DCOS_PACKAGE_OPTIONS";
+inline constexpr std::string_view kLabelDefinition = "DCOS_PACKAGE_DEFINITION";
+inline constexpr std::string_view kLabelFrameworkName = "DCOS_PACKAGE_FRAMEWORK_NAME";
+inline constexpr std::string_view kLabelCommonsUninstall = "DCOS_COMMONS_UNINSTALL";
+inline constexpr std::string_view kLabelCommonsApiVersion = "DCOS_COMMONS_API_VERSION";
+
+/// Normalises an app id to start with "/" ("kafka" -> "/kafka"); nothing else changes.
+std::string normalize_app_id(std::string_view app_id);
+
+/// The mustache context: resolved options, then "resource" (the package's resource as Cosmos
+/// encodes it, URLs not rewritten) set last, so it wins over an option named "resource".
+Json render_context(const Package& package, const Json& resolved_options);
+
+/// Steps 3 and 4 of render_marathon_app() alone: renders the template (which must exist) with the
+/// context of render_context() and returns the parsed JSON object, before decoration.
+Json render_template(const Package& package, const std::string& template_text,
+                     const Json& resolved_options);
+
+/// Renders the package's Marathon template exactly as Cosmos 0.6.3 does:
+/// 1. no template -> ServiceMarathonTemplateNotFound;
+/// 2. options resolved (resolve_options: OptionsNotAllowed, JsonSchemaMismatch);
+/// 3. a template that does not compile -> unhandled_exception with the engine's message;
+/// 4. output that is not JSON -> JsonParsingError; not an object ->
+///    MarathonTemplateMustBeJsonObject$; labels not a string map -> JsonDecodingError;
+/// 5. decoration: the request appId overrides "id"; the five package labels are added and win
+///    over template labels. Key order: labels, id (when overridden), the template's keys.
+RenderedApp render_marathon_app(const RenderRequest& request, const Codec& codec);
+
+/// base64 of compact, null-dropped JSON: the encoding of DCOS_PACKAGE_OPTIONS.
+std::string encode_options_label(const Json& options);
+
+/// The DCOS_PACKAGE_DEFINITION value: base64 of the compact storage envelope
+/// {"metadata":{"Content-Type": <universe package vN type>,"Content-Encoding":"gzip"},
+///  "data": base64(gzip(package JSON with nulls written))}.
+std::string encode_definition_label(const Package& package, const Codec& codec);
+
+/// Decodes a DCOS_PACKAGE_DEFINITION value. Throws UnsupportedContentEncoding (an encoding other
+/// than gzip), UnsupportedContentType (not a universe package type v2-v5), JsonDecodingError.
+Package decode_definition_label(std::string_view label, const Codec& codec);
+
+/// Decodes DCOS_PACKAGE_OPTIONS; nullopt when it is not base64 JSON of an object.
+std::optional<Json> decode_options_label(std::string_view label);
+
+/// "application/vnd.dcos.universe.package+json;charset=utf-8;version=v<N>" for a package.
+std::string universe_package_media_type(PackagingVersion version);
+
+}  // namespace cosmos::core

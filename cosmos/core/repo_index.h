@@ -1,0 +1,115 @@
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cosmos/core/json.h"
+#include "cosmos/core/package.h"
+#include "cosmos/core/universe_tree.h"
+
+namespace cosmos::core {
+
+class JsonSchema;
+
+/// A DC/OS release that gets its own repository file, and that file's repository format.
+struct DcosTarget {
+    std::string_view release;
+    int repo_version;  ///< 3, 4 or 5
+};
+
+/// The releases the Universe generator writes repo-up-to-<release>.json for, oldest first.
+inline constexpr std::array<DcosTarget, 7> kDcosTargets{{{"1.8", 3},
+                                                         {"1.9", 3},
+                                                         {"1.10", 4},
+                                                         {"1.11", 4},
+                                                         {"1.12", 5},
+                                                         {"1.13", 5},
+                                                         {"2.0", 5}}};
+
+/// The DC/OS release of the legacy zip repository (DC/OS 1.6.1 and 1.7).
+inline constexpr std::string_view kLegacyZipRelease = "1.7";
+
+/// "application/vnd.dcos.universe.repo+json;charset=utf-8;version=v<N>".
+std::string repo_media_type(int repo_version);
+
+/// The repository format served to a DC/OS release: v3 up to 1.9, v4 up to 1.11, v5 after.
+int repo_version_for(std::string_view dcos_release);
+
+/// Whether an entry is served to a DC/OS release: LooseVersion(minDcosReleaseVersion or "0.0")
+/// <= LooseVersion(release), as the generator filters ("1.9.0" is not served to "1.9").
+bool served_to(const Json& entry, std::string_view dcos_release);
+
+/// The generator's escape compatibility for DC/OS before 1.10: in config.properties (recursively
+/// through object properties that have properties), each description, and each default of a
+/// "string" property, gets a backslash before every double quote not already preceded by one.
+Json escape_config_for_old_dcos(const Json& config);
+
+/// The pre-1.10 form of an entry: escape compatibility, and packaging 4.0/5.0 downgraded to 3.0
+/// (upgradesFrom and downgradesTo removed).
+Json downgrade_for_old_dcos(const Json& entry);
+
+/// Entry schemas of the served repository formats (each accepts one package entry).
+struct RepoSchemas {
+    const JsonSchema* entry_v3 = nullptr;  ///< packaging 2.0 / 3.0
+    const JsonSchema* entry_v4 = nullptr;  ///< + 4.0
+    const JsonSchema* entry_v5 = nullptr;  ///< + 5.0
+};
+
+/// One repository entry turned into the text of every form it is served in.
+struct PreparedEntry {
+    std::string name;
+    ReleaseVersion release_version = 0;
+    std::string text;                      ///< Python-style JSON of the entry (1.10 and later)
+    std::optional<std::string> old_text;   ///< the pre-1.10 form, when served to 1.8 or 1.9
+    std::array<bool, kDcosTargets.size()> served{};  ///< per kDcosTargets
+    /// The files of the legacy zip repository (paths under "universe/"), when served to 1.7.
+    std::vector<std::pair<std::string, std::string>> legacy_files;
+    /// Index data for the legacy zip (values of this revision).
+    Json legacy_index = nullptr;
+    std::vector<Problem> problems;         ///< entries that do not fit a served format
+};
+
+/// Prepares an entry: the served texts, the DC/OS releases it reaches, and validation of each form
+/// against the repository format of each release that gets it. path names the revision in
+/// problems.
+PreparedEntry prepare_entry(const Json& entry, std::string_view path, const RepoSchemas& schemas);
+
+/// Orders prepared entries by name, then releaseVersion (the output is deterministic).
+void sort_entries(std::vector<PreparedEntry>& entries);
+
+/// The served repository files, in the order they are written: universe.json (+ .content_type,
+/// v5), repo-empty-v3.json (+ .content_type), then repo-up-to-<release>.json (+ .content_type)
+/// for each kDcosTargets release. Calls sink(file name, bytes) for each, one at a time, so that
+/// at most one file is in memory.
+template <typename Sink>
+void assemble_repository_files(const std::vector<PreparedEntry>& entries, Sink&& sink);
+
+/// The entries of the legacy zip repository (repo-up-to-1.7.zip): universe/repo/meta/index.json,
+/// universe/repo/meta/version.json and each package's files, in a fixed order.
+std::vector<std::pair<std::string, std::string>> legacy_zip_files(
+    const std::vector<PreparedEntry>& entries);
+
+// --- template definition ---
+
+namespace detail {
+std::string packages_file(const std::vector<PreparedEntry>& entries, int target_index);
+}
+
+template <typename Sink>
+void assemble_repository_files(const std::vector<PreparedEntry>& entries, Sink&& sink) {
+    sink(std::string("universe.json"), detail::packages_file(entries, -1));
+    sink(std::string("universe.content_type"), repo_media_type(5));
+    sink(std::string("repo-empty-v3.json"), std::string("{\"packages\": []}"));
+    sink(std::string("repo-empty-v3.content_type"), repo_media_type(3));
+    for (std::size_t i = 0; i < kDcosTargets.size(); ++i) {
+        std::string base = "repo-up-to-" + std::string(kDcosTargets[i].release);
+        sink(base + ".json", detail::packages_file(entries, static_cast<int>(i)));
+        sink(base + ".content_type", repo_media_type(kDcosTargets[i].repo_version));
+    }
+}
+
+}  // namespace cosmos::core

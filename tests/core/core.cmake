@@ -1,0 +1,3 @@
+universe_add_test(test_core_model
+    SOURCES core/json_test.cpp core/version_test.cpp core/package_test.cpp
+    LIBS cosmos_core_base)
