@@ -1,3 +1,7 @@
 universe_add_test(test_core_model
     SOURCES core/json_test.cpp core/version_test.cpp core/package_test.cpp
     LIBS cosmos_core_base)
+
+universe_add_test(test_core_catalog
+    SOURCES core/catalog_test.cpp core/repo_index_test.cpp
+    LIBS cosmos_core)
