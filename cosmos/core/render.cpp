@@ -13,13 +13,16 @@ constexpr std::string_view kUniversePackageType = "application/vnd.dcos.universe
 std::string trim(std::string_view s) {
     std::size_t b = 0;
     std::size_t e = s.size();
-    while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+    while (b < e && (s[b] == ' ' || s[b] == '\t'))
+        ++b;
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+        --e;
     return std::string(s.substr(b, e - b));
 }
 
 std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
 
@@ -31,9 +34,8 @@ bool is_universe_package_type(std::string_view content_type) {
     std::string version;
     while (semi != std::string_view::npos) {
         std::size_t next = content_type.find(';', semi + 1);
-        std::string param = trim(content_type.substr(semi + 1, next == std::string_view::npos
-                                                                   ? std::string_view::npos
-                                                                   : next - semi - 1));
+        std::string param = trim(content_type.substr(
+            semi + 1, next == std::string_view::npos ? std::string_view::npos : next - semi - 1));
         auto eq = param.find('=');
         if (eq != std::string::npos && lower(trim(param.substr(0, eq))) == "version") {
             version = trim(param.substr(eq + 1));
@@ -45,18 +47,21 @@ bool is_universe_package_type(std::string_view content_type) {
 
 }  // namespace
 
-std::string normalize_app_id(std::string_view app_id) {
-    if (!app_id.empty() && app_id.front() == '/') return std::string(app_id);
-    return "/" + std::string(app_id);
-}
-
 std::string universe_package_media_type(PackagingVersion version) {
     std::string n;
     switch (version) {
-        case PackagingVersion::k2_0: n = "v2"; break;
-        case PackagingVersion::k3_0: n = "v3"; break;
-        case PackagingVersion::k4_0: n = "v4"; break;
-        case PackagingVersion::k5_0: n = "v5"; break;
+        case PackagingVersion::k2_0:
+            n = "v2";
+            break;
+        case PackagingVersion::k3_0:
+            n = "v3";
+            break;
+        case PackagingVersion::k4_0:
+            n = "v4";
+            break;
+        case PackagingVersion::k5_0:
+            n = "v5";
+            break;
     }
     return std::string(kUniversePackageType) + ";charset=utf-8;version=" + n;
 }
@@ -93,7 +98,8 @@ Package decode_definition_label(std::string_view label, const Codec& codec) {
         throw json_decoding_error("StorageEnvelope", e.what(), label.substr(0, 256));
     }
     if (!envelope.is_object() || !envelope.contains("data") || !envelope["data"].is_string()) {
-        throw json_decoding_error("StorageEnvelope", "Attempt to decode value on failed cursor: DownField(data)",
+        throw json_decoding_error("StorageEnvelope",
+                                  "Attempt to decode value on failed cursor: DownField(data)",
                                   to_compact(envelope).substr(0, 256));
     }
     const Json& metadata = envelope.contains("metadata") ? envelope["metadata"] : Json::object();
@@ -120,7 +126,8 @@ Package decode_definition_label(std::string_view label, const Codec& codec) {
     if (metadata.is_object() && metadata.contains("Content-Encoding") &&
         !metadata["Content-Encoding"].is_null()) {
         const Json& encoding = metadata["Content-Encoding"];
-        std::string name = encoding.is_string() ? encoding.get<std::string>() : to_compact(encoding);
+        std::string name =
+            encoding.is_string() ? encoding.get<std::string>() : to_compact(encoding);
         if (name != "gzip") throw unsupported_content_encoding_label(name);
         data = codec.gunzip(data);
     }
@@ -161,7 +168,8 @@ Json render_template(const Package& package, const std::string& template_text,
     if (auto it = rendered.find("labels"); it != rendered.end() && !it->is_null()) {
         bool ok = it->is_object();
         if (ok) {
-            for (const auto& v : *it) ok = ok && v.is_string();
+            for (const auto& v : *it)
+                ok = ok && v.is_string();
         }
         if (!ok) {
             throw json_decoding_error("scala.collection.immutable.Map",

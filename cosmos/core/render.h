@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "cosmos/core/app_id.h"
 #include "cosmos/core/json.h"
 #include "cosmos/core/package.h"
 
@@ -21,9 +22,9 @@ struct Codec {
 /// What install, render and service update need to turn a package into a Marathon app.
 struct RenderRequest {
     const Package* package = nullptr;
-    std::string source_uri;                 ///< becomes DCOS_PACKAGE_SOURCE
-    Json user_options = Json::object();     ///< as the caller sent them (may be empty)
-    std::optional<std::string> app_id;      ///< overrides the template's "id" (normalised)
+    std::string source_uri;                       ///< becomes DCOS_PACKAGE_SOURCE
+    Json user_options = Json::object();           ///< as the caller sent them (may be empty)
+    std::optional<std::string> app_id;            ///< overrides the template's "id" (normalised)
     const JsonSchema* compiled_config = nullptr;  ///< optional cache of the compiled config
 };
 
@@ -42,9 +43,6 @@ inline constexpr std::string_view kLabelDefinition = "DCOS_PACKAGE_DEFINITION";
 inline constexpr std::string_view kLabelFrameworkName = "DCOS_PACKAGE_FRAMEWORK_NAME";
 inline constexpr std::string_view kLabelCommonsUninstall = "DCOS_COMMONS_UNINSTALL";
 inline constexpr std::string_view kLabelCommonsApiVersion = "DCOS_COMMONS_API_VERSION";
-
-/// Normalises an app id to start with "/" ("kafka" -> "/kafka"); nothing else changes.
-std::string normalize_app_id(std::string_view app_id);
 
 /// The mustache context: resolved options, then "resource" (the package's resource as Cosmos
 /// encodes it, URLs not rewritten) set last, so it wins over an option named "resource".

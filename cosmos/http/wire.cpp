@@ -35,11 +35,6 @@ std::optional<Json> optional_options(const Json& body) {
 
 }  // namespace
 
-std::string normalize_app_id(std::string_view app_id) {
-    if (!app_id.empty() && app_id.front() == '/') return std::string(app_id);
-    return "/" + std::string(app_id);
-}
-
 app::SearchRequest decode_search_request(const Json& body) {
     expect_fields(body, "query", false);
     return {core::optional_string(body, "query", kRoot)};

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cosmos/app/requests.h"
+#include "cosmos/core/app_id.h"
 #include "cosmos/core/json.h"
 
 // Request decoders and fixed-shape response encoders of the package service (cosmos-api.md §5,
@@ -18,8 +19,7 @@
 
 namespace cosmos::http {
 
-/// "kafka" -> "/kafka"; an id that starts with "/" is returned unchanged.
-std::string normalize_app_id(std::string_view app_id);
+using core::normalize_app_id;
 
 /// {query?}
 app::SearchRequest decode_search_request(const core::Json& body);
