@@ -36,16 +36,26 @@ struct ZipLimits {
 /// truncated or non-zip input. Returns the regular files in local-header order.
 std::vector<ArchiveEntry> read_zip(std::string_view bytes, const ZipLimits& limits = {});
 
+/// How write_zip() and write_zip_file() compress.
+struct ZipWriteOptions {
+    /// Deflate level from 1 (fastest) to 9 (smallest). Output is byte-identical for equal input
+    /// and level (with the same zlib). On the Universe corpus, level 1 writes about 3 times faster
+    /// than 6 for an archive about 20% larger.
+    int compression_level = 6;
+};
+
 /// Writes a zip archive of the given entries, in the given order, deflate-compressed, with a fixed
 /// timestamp and permissions, so equal input gives byte-identical output. Throws core::Error.
 /// Only files are written (no directory entries); every path must be one that read_zip() accepts,
 /// else InvalidBundle. Every entry is dated 1980-01-01 00:00 (the earliest zip date, the same in
 /// every time zone), has mode 0644 and uid/gid 0.
-std::string write_zip(const std::vector<ArchiveEntry>& entries);
+std::string write_zip(const std::vector<ArchiveEntry>& entries,
+                      const ZipWriteOptions& options = {});
 
 /// write_zip() to a file (written to a temporary name, then renamed). The archive is streamed to
 /// the temporary file in the same folder, flushed to disk, then renamed over path, so readers see
 /// either the old file or the complete new one. Throws core::Error (the temporary is removed).
-void write_zip_file(const std::filesystem::path& path, const std::vector<ArchiveEntry>& entries);
+void write_zip_file(const std::filesystem::path& path, const std::vector<ArchiveEntry>& entries,
+                    const ZipWriteOptions& options = {});
 
 }  // namespace cosmos::adapters
