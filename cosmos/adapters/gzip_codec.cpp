@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+
 #include "cosmos/core/error.h"
 
 namespace cosmos::adapters {
@@ -23,28 +25,44 @@ std::string gzip_compress(std::string_view bytes) {
         throw core::unhandled_exception("zlib: deflateInit2 failed");
     }
     std::string out;
-    out.resize(deflateBound(&zs, static_cast<uLong>(bytes.size())) + 32);
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-    zs.avail_in = static_cast<uInt>(bytes.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    int rc = deflate(&zs, Z_FINISH);
-    std::size_t written = zs.total_out;
+    char buffer[64 * 1024];
+    // zlib counts in uInt: feed the input in slices so that inputs of 4 GiB and more work.
+    std::size_t offset = 0;
+    int rc = Z_OK;
+    do {
+        std::size_t slice = std::min<std::size_t>(bytes.size() - offset, 1u << 30);
+        zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data() + offset));
+        zs.avail_in = static_cast<uInt>(slice);
+        offset += slice;
+        const int flush = offset == bytes.size() ? Z_FINISH : Z_NO_FLUSH;
+        do {
+            zs.next_out = reinterpret_cast<Bytef*>(buffer);
+            zs.avail_out = sizeof(buffer);
+            rc = deflate(&zs, flush);
+            out.append(buffer, sizeof(buffer) - zs.avail_out);
+        } while (zs.avail_out == 0);
+    } while (offset < bytes.size());
     deflateEnd(&zs);
     if (rc != Z_STREAM_END) throw core::unhandled_exception("zlib: deflate did not finish");
-    out.resize(written);
     return out;
 }
 
 std::string gzip_decompress(std::string_view bytes, std::uint64_t max_output) {
     z_stream zs{};
-    // 15 + 32: accept gzip (and zlib) headers automatically.
-    if (inflateInit2(&zs, 15 + 32) != Z_OK) throw core::unhandled_exception("zlib: inflateInit2");
+    // 15 + 16: the gzip wrapper only (a zlib stream is not gzip).
+    if (inflateInit2(&zs, 15 + 16) != Z_OK) throw core::unhandled_exception("zlib: inflateInit2");
     std::string out;
     char buffer[64 * 1024];
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-    zs.avail_in = static_cast<uInt>(bytes.size());
+    std::size_t offset = 0;
+    auto refill = [&] {
+        std::size_t slice = std::min<std::size_t>(bytes.size() - offset, 1u << 30);
+        zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data() + offset));
+        zs.avail_in = static_cast<uInt>(slice);
+        offset += slice;
+    };
+    refill();
     while (true) {
+        if (zs.avail_in == 0 && offset < bytes.size()) refill();
         zs.next_out = reinterpret_cast<Bytef*>(buffer);
         zs.avail_out = sizeof(buffer);
         int rc = inflate(&zs, Z_NO_FLUSH);
@@ -55,7 +73,7 @@ std::string gzip_decompress(std::string_view bytes, std::uint64_t max_output) {
         }
         out.append(buffer, produced);
         if (rc == Z_STREAM_END) {
-            if (zs.avail_in == 0) break;
+            if (zs.avail_in == 0 && offset == bytes.size()) break;
             // Another gzip member follows.
             if (inflateReset(&zs) != Z_OK) {
                 inflateEnd(&zs);
@@ -63,7 +81,7 @@ std::string gzip_decompress(std::string_view bytes, std::uint64_t max_output) {
             }
             continue;
         }
-        if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
+        if (rc == Z_BUF_ERROR && zs.avail_in == 0 && offset == bytes.size()) {
             inflateEnd(&zs);
             throw invalid_gzip("truncated stream");
         }

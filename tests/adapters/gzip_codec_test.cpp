@@ -4,6 +4,8 @@
 #include <random>
 #include <stdexcept>
 
+#include <zlib.h>
+
 #include "cosmos/core/error.h"
 
 namespace {
@@ -128,5 +130,21 @@ TEST_CASE("gzip_decompress refuses output over the limit", "[adapters][gzip]") {
         const std::string gz = gzip_compress(std::string(100'000, 'q'));
         CHECK(gzip_decompress(gz, 100'000).size() == 100'000);
         CHECK(refusal(gz, 99'999).type() == "PayloadTooLarge");
+    }
+}
+
+TEST_CASE("a zlib stream is not gzip", "[adapters][gzip]") {
+    std::string text = "not wrapped in gzip";
+    uLongf size = compressBound(static_cast<uLong>(text.size()));
+    std::string zlib_stream(size, '\0');
+    REQUIRE(compress(reinterpret_cast<Bytef*>(zlib_stream.data()), &size,
+                     reinterpret_cast<const Bytef*>(text.data()),
+                     static_cast<uLong>(text.size())) == Z_OK);
+    zlib_stream.resize(size);
+    try {
+        cosmos::adapters::gzip_decompress(zlib_stream, 1 << 20);
+        FAIL("a zlib stream was accepted as gzip");
+    } catch (const cosmos::core::Error& e) {
+        CHECK(e.type() == "InvalidGzip");
     }
 }
