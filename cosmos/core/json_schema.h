@@ -16,14 +16,15 @@ struct SchemaViolation {
     std::string schema_pointer;    ///< JSON pointer into the schema, e.g. "/properties/port"
     std::string schema_uri;        ///< the document the schema pointer is in ("#" = the root one)
     std::string keyword;           ///< "type", "required", "additionalProperties", ...
-    std::string message;           ///< java-json-tools wording, e.g. "instance type (string) does
-                                   ///< not match any allowed primitive type (allowed: [\"integer\"])"
-    Json details = Json::object(); ///< keyword fields: found, expected, missing, unwanted, ...
+    /// java-json-tools wording, e.g. "instance type (string) does not match any allowed primitive
+    /// type (allowed: [\"integer\"])"
+    std::string message;
+    Json details = Json::object();  ///< keyword fields: found, expected, missing, unwanted, ...
 };
 
 /// Documents that $ref may point into, by absolute URI (without fragment).
 class SchemaRegistry {
-public:
+ public:
     /// Registers (or replaces) the document named uri; a fragment in uri ("...#") is ignored.
     void add(std::string uri, Json document);
     /// The document named uri (its fragment ignored), or null. The pointer stays valid until the
@@ -32,7 +33,7 @@ public:
     /// Every registered URI, sorted.
     std::vector<std::string> uris() const;
 
-private:
+ private:
     std::map<std::string, Json, std::less<>> documents_;
 };
 
@@ -40,26 +41,30 @@ private:
 ///
 /// Supports every draft-04 validation keyword, $ref (inside the document, to other documents of a
 /// registry, and by "id"-based base URIs), and format "uri", "date-time", "email", "hostname",
-/// "ipv4", "ipv6" (unknown formats are ignored). Numbers with no fractional part count as
+/// "ipv4", "ipv6", "regex" (unknown formats are ignored). Numbers with no fractional part count as
 /// integers. Unknown keywords are ignored. Patterns are ECMA-262 and matched in linear time.
 class JsonSchema {
-public:
+ public:
     /// base_uri names the schema document for $ref resolution; registry (may be null, must
     /// outlive the schema) supplies other documents. Throws Error (JsonDecodingError) when the
-    /// schema itself is unusable (a pattern that does not compile, an unresolvable $ref).
+    /// schema itself is unusable (a pattern that does not compile, an unresolvable $ref, a
+    /// subschema that is not an object, a schema that reaches itself through $ref, allOf, anyOf,
+    /// oneOf, not or dependencies without descending into the instance).
     explicit JsonSchema(Json schema, std::string base_uri = "",
                         const SchemaRegistry* registry = nullptr);
     ~JsonSchema();
     JsonSchema(JsonSchema&&) noexcept;
     JsonSchema& operator=(JsonSchema&&) noexcept;
 
-    /// Every violation, in document order of the instance (all of them, not only the first).
+    /// Every violation (all of them, not only the first): at each schema, its keywords in
+    /// alphabetical order, then the instance's members in document order or its elements. The
+    /// violations inside a failed allOf/anyOf/oneOf are in that violation's details "reports".
     std::vector<SchemaViolation> validate(const Json& instance) const;
 
     /// validate(instance).empty(), but stops at the first failure.
     bool is_valid(const Json& instance) const;
 
-private:
+ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
