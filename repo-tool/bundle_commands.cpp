@@ -27,8 +27,10 @@ int run_bundle(const std::vector<std::string>& argv) {
     source.path = dir.string();
     source.layout_checks = false;
     auto checked = cosmos::core::check_revision(source, cosmos::app::tree_schemas(), {});
-    for (auto& p : checked.problems) problems.push_back(std::move(p));
-    for (const auto& p : problems) std::printf("%s\n", cosmos::core::format_problem(p).c_str());
+    for (auto& p : checked.problems)
+        problems.push_back(std::move(p));
+    for (const auto& p : problems)
+        std::printf("%s\n", cosmos::core::format_problem(p).c_str());
     if (cosmos::core::has_errors(problems) || !checked.entry) {
         std::printf("no bundle written\n");
         return kExitProblems;
@@ -58,7 +60,8 @@ int run_inspect(const std::vector<std::string>& argv) {
     const auto& p = bundle.package;
     std::printf("name:             %s\n", p.name.c_str());
     std::printf("version:          %s\n", p.version.str().c_str());
-    std::printf("packagingVersion: %s\n", std::string(cosmos::core::to_string(p.packaging_version)).c_str());
+    std::printf("packagingVersion: %s\n",
+                std::string(cosmos::core::to_string(p.packaging_version)).c_str());
     std::printf("maintainer:       %s\n", p.maintainer.c_str());
     std::printf("description:      %s\n", p.description.c_str());
     std::printf("framework:        %s\n", p.is_framework() ? "yes" : "no");

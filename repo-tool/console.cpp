@@ -6,7 +6,9 @@
 
 namespace repo_tool {
 
-bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
+bool stdout_is_terminal() {
+    return ::isatty(STDOUT_FILENO) == 1;
+}
 
 Progress::Progress(std::string verb) : verb_(std::move(verb)), enabled_(stdout_is_terminal()) {}
 

@@ -46,9 +46,9 @@ int main(int argc, char** argv) {
         try {
             return c.run(rest);
         } catch (const repo_tool::UsageError& e) {
-            std::fprintf(stderr, "repo-tool %.*s: %s\nusage: %.*s\n", static_cast<int>(c.name.size()),
-                         c.name.data(), e.message.c_str(), static_cast<int>(c.usage.size()),
-                         c.usage.data());
+            std::fprintf(stderr, "repo-tool %.*s: %s\nusage: %.*s\n",
+                         static_cast<int>(c.name.size()), c.name.data(), e.message.c_str(),
+                         static_cast<int>(c.usage.size()), c.usage.data());
             return repo_tool::kExitUsage;
         } catch (const cosmos::core::Error& e) {
             std::fprintf(stderr, "repo-tool %.*s: %s (%s)\n", static_cast<int>(c.name.size()),

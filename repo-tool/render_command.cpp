@@ -55,7 +55,8 @@ int run_render(const std::vector<std::string>& argv) {
         auto revision = source.read(ref, problems);
         auto checked = cosmos::core::check_revision(revision, cosmos::app::tree_schemas(), {});
         if (!checked.entry) {
-            for (auto& p : checked.problems) problems.push_back(std::move(p));
+            for (auto& p : checked.problems)
+                problems.push_back(std::move(p));
             continue;
         }
         std::string version = checked.entry->value("version", "");

@@ -20,13 +20,14 @@ void print_problems(const cosmos::app::TreeReport& report) {
 
 std::size_t count(const cosmos::app::TreeReport& report, cosmos::core::Severity severity) {
     std::size_t n = 0;
-    for (const auto& p : report.problems) n += p.severity == severity;
+    for (const auto& p : report.problems)
+        n += p.severity == severity;
     return n;
 }
 
 void print_summary(const char* verb, const cosmos::app::TreeReport& report, double seconds) {
-    std::printf("%s: %zu packages, %zu revisions, %s read", verb, report.packages,
-                report.revisions, human_bytes(report.bytes_read).c_str());
+    std::printf("%s: %zu packages, %zu revisions, %s read", verb, report.packages, report.revisions,
+                human_bytes(report.bytes_read).c_str());
     if (report.bytes_written > 0) {
         std::printf(", %s written", human_bytes(report.bytes_written).c_str());
     }

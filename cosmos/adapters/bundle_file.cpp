@@ -21,8 +21,8 @@ Bundle read_bundle(std::string_view bytes, core::ReleaseVersion release_version,
         throw core::invalid_bundle("missing metadata.json at the root of the archive");
     }
     auto schema = schemas::compiled(schemas::kMetadata);
-    bundle.package = core::package_from_bundle_metadata(metadata->data, schema.get(),
-                                                        release_version);
+    bundle.package =
+        core::package_from_bundle_metadata(metadata->data, schema.get(), release_version);
     bundle.metadata = core::parse_json(metadata->data);
     return bundle;
 }

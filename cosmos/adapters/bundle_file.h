@@ -12,9 +12,9 @@ namespace cosmos::adapters {
 
 /// A .dcos package bundle, read and checked.
 struct Bundle {
-    core::Json metadata;   ///< metadata.json as written
-    core::Package package; ///< decoded, with the releaseVersion given to read_bundle()
-    std::string sha256;    ///< of the bundle's bytes
+    core::Json metadata;               ///< metadata.json as written
+    core::Package package;             ///< decoded, with the releaseVersion given to read_bundle()
+    std::string sha256;                ///< of the bundle's bytes
     std::vector<std::string> entries;  ///< every file name in the archive
 };
 

@@ -54,11 +54,12 @@ void DirectoryOutputSink::write(const std::string& name, std::string_view bytes)
     names_.push_back(name);
 }
 
-void DirectoryOutputSink::write_zip(const std::string& name,
-                                    const std::vector<std::pair<std::string, std::string>>& entries) {
+void DirectoryOutputSink::write_zip(
+    const std::string& name, const std::vector<std::pair<std::string, std::string>>& entries) {
     std::vector<ArchiveEntry> archive;
     archive.reserve(entries.size());
-    for (const auto& [path, data] : entries) archive.push_back({path, data});
+    for (const auto& [path, data] : entries)
+        archive.push_back({path, data});
     write_zip_file(staging() / name, archive);
     names_.push_back(name);
 }

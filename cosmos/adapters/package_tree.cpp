@@ -25,7 +25,8 @@ std::vector<fs::directory_entry> sorted_children(const fs::path& dir, std::error
 }
 
 bool all_digits(const std::string& s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // Numeric revisions in numeric order, then anything else by name (reported later as invalid).
@@ -120,7 +121,8 @@ std::vector<RevisionLocation> list_package_tree(const fs::path& tree,
                                     "package folder has no revision folders"});
             }
             std::sort(revisions.begin(), revisions.end(), revision_less);
-            for (auto& r : revisions) out.push_back(std::move(r));
+            for (auto& r : revisions)
+                out.push_back(std::move(r));
         }
     }
     return out;
@@ -132,7 +134,8 @@ core::RevisionSource read_revision(const RevisionLocation& location,
     source.letter = location.letter;
     source.name = location.name;
     source.revision = location.revision;
-    source.path = "repo/packages/" + location.letter + "/" + location.name + "/" + location.revision;
+    source.path =
+        "repo/packages/" + location.letter + "/" + location.name + "/" + location.revision;
     std::error_code ec;
     for (const auto& file : sorted_children(location.folder, ec)) {
         std::string name = file.path().filename().string();

@@ -49,9 +49,11 @@ void parallel_for(std::size_t n, unsigned threads, const ProgressFn& progress, F
         }
     };
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < workers; ++t) pool.emplace_back(work);
+    for (unsigned t = 1; t < workers; ++t)
+        pool.emplace_back(work);
     work();
-    for (auto& t : pool) t.join();
+    for (auto& t : pool)
+        t.join();
     if (failure) std::rethrow_exception(failure);
 }
 
@@ -68,12 +70,14 @@ TreeReport run(TreeSource& source, const TreeOptions& options, bool prepare,
         auto revision = source.read(refs[i], out.problems);
         auto checked = core::check_revision(revision, schemas, check);
         out.bytes = checked.bytes;
-        for (auto& p : checked.problems) out.problems.push_back(std::move(p));
+        for (auto& p : checked.problems)
+            out.problems.push_back(std::move(p));
         if (checked.entry) {
             // Every revision's entry is checked against the served formats, also by validate:
             // a package that no DC/OS release could load is an error in the tree.
             auto prepared = core::prepare_entry(*checked.entry, revision.path, repo);
-            for (auto& p : prepared.problems) out.problems.push_back(std::move(p));
+            for (auto& p : prepared.problems)
+                out.problems.push_back(std::move(p));
             if (prepare) out.prepared = std::move(prepared);
         }
     });
@@ -82,7 +86,8 @@ TreeReport run(TreeSource& source, const TreeOptions& options, bool prepare,
         auto& out = outcomes[i];
         names.insert(refs[i].name);
         report.bytes_read += out.bytes;
-        for (auto& p : out.problems) report.problems.push_back(std::move(p));
+        for (auto& p : out.problems)
+            report.problems.push_back(std::move(p));
         if (out.prepared && prepared_out) prepared_out->push_back(std::move(*out.prepared));
     }
     report.packages = names.size();

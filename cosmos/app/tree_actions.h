@@ -47,9 +47,9 @@ public:
 using ProgressFn = std::function<void(std::size_t, std::size_t)>;
 
 struct TreeOptions {
-    bool strict = false;     ///< render failures are errors
-    unsigned threads = 0;    ///< 0 = one per hardware thread
-    ProgressFn progress;     ///< may be empty
+    bool strict = false;   ///< render failures are errors
+    unsigned threads = 0;  ///< 0 = one per hardware thread
+    ProgressFn progress;   ///< may be empty
 };
 
 /// What a validate or build saw.

@@ -39,8 +39,8 @@ Package package_from_bundle_metadata(std::string_view metadata_text,
         if (!violations.empty()) {
             std::string message = "metadata.json does not match the bundle schema:";
             for (const auto& v : violations) {
-                message += " " + (v.instance_pointer.empty() ? std::string("/")
-                                                             : v.instance_pointer) +
+                message += " " +
+                           (v.instance_pointer.empty() ? std::string("/") : v.instance_pointer) +
                            ": " + v.message + ";";
             }
             message.pop_back();

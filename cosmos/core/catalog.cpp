@@ -11,7 +11,8 @@ namespace {
 
 std::string ascii_lower(std::string_view s) {
     std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
 }
 
@@ -63,7 +64,8 @@ bool glob_match(std::string_view pattern, std::string_view text) {
             return false;
         }
     }
-    while (p < pattern.size() && pattern[p] == '*') ++p;
+    while (p < pattern.size() && pattern[p] == '*')
+        ++p;
     return p == pattern.size();
 }
 
@@ -74,7 +76,8 @@ Catalog::Catalog(std::vector<std::shared_ptr<const RepositoryContent>> repositor
         for (const auto& p : repositories_[i]->packages) {
             all.push_back({&p, i, &repositories_[i]->uri});
             if (p.resource) {
-                for (auto& url : resource_urls(*p.resource)) allowed_urls_.insert(std::move(url));
+                for (auto& url : resource_urls(*p.resource))
+                    allowed_urls_.insert(std::move(url));
             }
         }
     }
@@ -95,7 +98,8 @@ std::span<const CatalogEntry> Catalog::named(std::string_view name) const {
                                    return std::string_view(e.package->name) < n;
                                });
     auto hi = lo;
-    while (hi != entries_.end() && hi->package->name == name) ++hi;
+    while (hi != entries_.end() && hi->package->name == name)
+        ++hi;
     return {lo, hi};
 }
 
@@ -169,7 +173,8 @@ std::vector<std::pair<std::string, ReleaseVersion>> Catalog::list_versions(
     auto matches = named(name);
     if (matches.empty()) throw package_not_found(name);
     std::vector<std::pair<std::string, ReleaseVersion>> out;
-    for (const auto& e : matches) out.emplace_back(e.package->version.str(), e.package->release_version);
+    for (const auto& e : matches)
+        out.emplace_back(e.package->version.str(), e.package->release_version);
     return out;
 }
 
@@ -211,7 +216,8 @@ Json encode_search_result(const SearchResult& r, const UrlRewriter& rewrite) {
     Json versions = Json::object();
     for (const auto& [v, release] : r.versions) {
         // Cosmos keeps the maximum releaseVersion when a version repeats.
-        if (!versions.contains(v) || versions[v].get<ReleaseVersion>() < release) versions[v] = release;
+        if (!versions.contains(v) || versions[v].get<ReleaseVersion>() < release)
+            versions[v] = release;
     }
     out["versions"] = std::move(versions);
     out["description"] = r.description;
@@ -226,7 +232,8 @@ Json encode_search_result(const SearchResult& r, const UrlRewriter& rewrite) {
     }
     if (r.licenses) {
         Json licenses = Json::array();
-        for (const auto& l : *r.licenses) licenses.push_back(Json{{"name", l.name}, {"url", l.url}});
+        for (const auto& l : *r.licenses)
+            licenses.push_back(Json{{"name", l.name}, {"url", l.url}});
         out["licenses"] = std::move(licenses);
     }
     return out;

@@ -46,7 +46,8 @@ DecodePath DecodePath::field(std::string_view name) const {
 DecodePath DecodePath::index(std::size_t i) const {
     DecodePath p = *this;
     p.ops_.push_back("DownArray");
-    for (std::size_t k = 0; k < i; ++k) p.ops_.push_back("MoveRight");
+    for (std::size_t k = 0; k < i; ++k)
+        p.ops_.push_back("MoveRight");
     return p;
 }
 

@@ -17,7 +17,8 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
 
 Json string_array(const std::vector<std::string>& items) {
     Json out = Json::array();
-    for (const auto& item : items) out.push_back(item);
+    for (const auto& item : items)
+        out.push_back(item);
     return out;
 }
 
@@ -53,14 +54,15 @@ Error not_parsed(std::string_view item, std::string_view cause) {
 }
 
 Error not_valid(std::string_view item, std::string_view rule) {
-    return bad_request("not_valid",
-                       "Item " + std::string(item) + " deemed invalid by rule: " + std::string(rule));
+    return bad_request(
+        "not_valid", "Item " + std::string(item) + " deemed invalid by rule: " + std::string(rule));
 }
 
 Error multiple_errors(const std::vector<Error>& errors) {
     if (errors.size() == 1) return errors.front();
     Json list = Json::array();
-    for (const auto& e : errors) list.push_back(e.to_json());
+    for (const auto& e : errors)
+        list.push_back(e.to_json());
     return bad_request("multiple_errors", "Multiple errors while processing request",
                        Json{{"errors", std::move(list)}});
 }
@@ -83,19 +85,17 @@ Error package_not_found(std::string_view name) {
 }
 
 Error version_not_found(std::string_view name, std::string_view version) {
-    return Error(ErrorCode::kNotFound, "VersionNotFound",
-                 "Version [" + std::string(version) + "] of package [" + std::string(name) +
-                     "] not found",
-                 Json{{"packageName", name}, {"packageVersion", version}});
+    return Error(
+        ErrorCode::kNotFound, "VersionNotFound",
+        "Version [" + std::string(version) + "] of package [" + std::string(name) + "] not found",
+        Json{{"packageName", name}, {"packageVersion", version}});
 }
 
 Error json_decoding_error(std::string_view type_name, std::string_view message,
                           std::string_view input) {
-    return bad_request("JsonDecodingError",
-                       "Unable to decode the JSON value as a " + std::string(type_name),
-                       Json{{"typeName", type_name},
-                            {"decodingErrorMessage", message},
-                            {"decodeInput", input}});
+    return bad_request(
+        "JsonDecodingError", "Unable to decode the JSON value as a " + std::string(type_name),
+        Json{{"typeName", type_name}, {"decodingErrorMessage", message}, {"decodeInput", input}});
 }
 
 Error json_parsing_error(std::string_view underlying_type, std::string_view message,
@@ -151,8 +151,8 @@ Error package_file_not_json(std::string_view file_name, std::string_view parse_e
 }
 
 Error package_file_schema_mismatch(std::string_view error_message) {
-    return bad_request("PackageFileSchemaMismatch", "Package file [" + std::string(error_message) +
-                                                        "] does not match schema",
+    return bad_request("PackageFileSchemaMismatch",
+                       "Package file [" + std::string(error_message) + "] does not match schema",
                        Json{{"errorMessage", error_message}});
 }
 
@@ -187,8 +187,7 @@ Error repository_not_present(const std::optional<std::string>& name,
     Json data = Json::object();
     if (name) data["name"] = *name;
     if (uri) data["uri"] = *uri;
-    return Error(ErrorCode::kNotFound, "RepositoryNotPresent", std::move(message),
-                 std::move(data));
+    return Error(ErrorCode::kNotFound, "RepositoryNotPresent", std::move(message), std::move(data));
 }
 
 Error repository_add_index_out_of_bounds(std::int64_t attempted, std::int64_t max) {
@@ -253,8 +252,9 @@ Error unsupported_content_type(const std::vector<std::string>& supported,
 
 Error unsupported_content_encoding(const std::vector<std::string>& supported,
                                    const std::optional<std::string>& actual) {
-    std::string message = actual ? "Unsupported Content-Encoding: " + *actual + " Accept-Encoding: ["
-                                 : std::string("Unspecified Content-Encoding Accept-Encoding: [");
+    std::string message = actual
+                              ? "Unsupported Content-Encoding: " + *actual + " Accept-Encoding: ["
+                              : std::string("Unspecified Content-Encoding Accept-Encoding: [");
     message += join(supported, ", ") + "]";
     Json data{{"supported", string_array(supported)}};
     if (actual) data["actual"] = *actual;
@@ -263,7 +263,8 @@ Error unsupported_content_encoding(const std::vector<std::string>& supported,
 
 Error unsupported_redirect(const std::vector<std::string>& supported,
                            const std::optional<std::string>& actual) {
-    std::string message = "Unsupported redirect scheme - supported: [" + join(supported, ", ") + "]";
+    std::string message =
+        "Unsupported redirect scheme - supported: [" + join(supported, ", ") + "]";
     if (actual) message += " actual: " + *actual;
     Json data{{"supported", string_array(supported)}};
     if (actual) data["actual"] = *actual;
@@ -276,7 +277,8 @@ Error concurrent_access() {
 }
 
 Error index_not_found(std::string_view repo_uri) {
-    return bad_request("IndexNotFound", "Index file missing for repo [" + std::string(repo_uri) + "]",
+    return bad_request("IndexNotFound",
+                       "Index file missing for repo [" + std::string(repo_uri) + "]",
                        Json{{"repoUri", repo_uri}});
 }
 
@@ -341,12 +343,10 @@ Error endpoint_uri_syntax(std::string_view destination, std::string_view cause) 
 
 Error timeout_error(std::string_view operation, std::string_view destination, int seconds) {
     std::string timeout = std::to_string(seconds) + " seconds";
-    return bad_request("TimeoutError",
-                       std::string(operation) + " timed out on " + std::string(destination) +
-                           " after " + timeout,
-                       Json{{"operation", operation},
-                            {"destination", destination},
-                            {"timeout", timeout}});
+    return bad_request(
+        "TimeoutError",
+        std::string(operation) + " timed out on " + std::string(destination) + " after " + timeout,
+        Json{{"operation", operation}, {"destination", destination}, {"timeout", timeout}});
 }
 
 // --- Marathon, install, uninstall, update ---
@@ -367,17 +367,17 @@ Error marathon_bad_response(std::string_view message, const Json& details) {
 }
 
 Error marathon_generic_error(int marathon_status) {
-    return Error(ErrorCode::kInternal, "MarathonGenericError",
-                 "Received response status code " + std::to_string(marathon_status) +
-                     " from Marathon",
-                 Json{{"marathonStatus", marathon_status}, {"status", 500}});
+    return Error(
+        ErrorCode::kInternal, "MarathonGenericError",
+        "Received response status code " + std::to_string(marathon_status) + " from Marathon",
+        Json{{"marathonStatus", marathon_status}, {"status", 500}});
 }
 
 Error marathon_bad_gateway(int marathon_status) {
-    return Error(ErrorCode::kUpstreamBadGateway, "MarathonBadGateway",
-                 "Received response status code " + std::to_string(marathon_status) +
-                     " from Marathon",
-                 Json{{"marathonStatus", marathon_status}, {"status", 502}});
+    return Error(
+        ErrorCode::kUpstreamBadGateway, "MarathonBadGateway",
+        "Received response status code " + std::to_string(marathon_status) + " from Marathon",
+        Json{{"marathonStatus", marathon_status}, {"status", 502}});
 }
 
 Error marathon_app_not_found(std::string_view app_id) {
@@ -416,8 +416,8 @@ Error multiple_framework_ids(std::string_view name, const std::optional<std::str
                              std::string_view framework_name, const std::vector<std::string>& ids) {
     std::string message = "Uninstalled package [" + std::string(name) + "]";
     if (version) message += " version [" + *version + "]";
-    message += "\nUnable to shutdown [" + std::string(name) +
-               "] service framework with name [" + std::string(framework_name) +
+    message += "\nUnable to shutdown [" + std::string(name) + "] service framework with name [" +
+               std::string(framework_name) +
                "] because there are multiple framework ids matching this name: [" +
                join(ids, ", ") + "]";
     Json data{{"packageName", name}};
@@ -428,10 +428,10 @@ Error multiple_framework_ids(std::string_view name, const std::optional<std::str
 }
 
 Error incomplete_uninstall(std::string_view name) {
-    return Error(ErrorCode::kUnavailable, "IncompleteUninstall",
-                 "Incomplete uninstall of package [" + std::string(name) +
-                     "] due to Mesos unavailability",
-                 Json{{"packageName", name}, {"status", 503}});
+    return Error(
+        ErrorCode::kUnavailable, "IncompleteUninstall",
+        "Incomplete uninstall of package [" + std::string(name) + "] due to Mesos unavailability",
+        Json{{"packageName", name}, {"status", 503}});
 }
 
 Error failed_to_start_uninstall(std::string_view app_id, std::string_view explanation) {
@@ -463,20 +463,18 @@ Error unsupported_content_encoding_label(std::string_view actual) {
 
 Error custom_package_manager_error(std::string_view manager_id, int status,
                                    std::string_view response) {
-    return bad_request("CustomPackageManagerError",
-                       "Custom manager [" + std::string(manager_id) + "] returned error code [" +
-                           std::to_string(status) + "] and response [" + std::string(response) +
-                           "]",
-                       Json{{"managerId", manager_id},
-                            {"statusCode", status},
-                            {"responseContent", response}});
+    return bad_request(
+        "CustomPackageManagerError",
+        "Custom manager [" + std::string(manager_id) + "] returned error code [" +
+            std::to_string(status) + "] and response [" + std::string(response) + "]",
+        Json{{"managerId", manager_id}, {"statusCode", status}, {"responseContent", response}});
 }
 
 Error custom_package_manager_not_found(std::string_view manager_id) {
-    return bad_request("CustomPackageManagerNotFound",
-                       "the custom manager: '" + std::string(manager_id) +
-                           "', is not installed for this package",
-                       Json{{"managerId", manager_id}});
+    return bad_request(
+        "CustomPackageManagerNotFound",
+        "the custom manager: '" + std::string(manager_id) + "', is not installed for this package",
+        Json{{"managerId", manager_id}});
 }
 
 // --- our additions ---
@@ -492,10 +490,10 @@ Error version_change_not_allowed(std::string_view name, std::string_view from,
 }
 
 Error payload_too_large(std::string_view what, std::uint64_t limit) {
-    return Error(ErrorCode::kPayloadTooLarge, "PayloadTooLarge",
-                 std::string(what) + " is larger than the limit of " + std::to_string(limit) +
-                     " bytes",
-                 Json{{"limit", limit}});
+    return Error(
+        ErrorCode::kPayloadTooLarge, "PayloadTooLarge",
+        std::string(what) + " is larger than the limit of " + std::to_string(limit) + " bytes",
+        Json{{"limit", limit}});
 }
 
 Error invalid_bundle(std::string_view reason) {
@@ -518,10 +516,10 @@ Error local_package_not_found(std::string_view name, std::string_view version) {
 }
 
 Error not_implemented(std::string_view operation) {
-    return Error(ErrorCode::kNotImplemented, "NotImplemented",
-                 "Cosmos has not been configured to support this operation: " +
-                     std::string(operation),
-                 Json{{"operationName", operation}});
+    return Error(
+        ErrorCode::kNotImplemented, "NotImplemented",
+        "Cosmos has not been configured to support this operation: " + std::string(operation),
+        Json{{"operationName", operation}});
 }
 
 }  // namespace cosmos::core

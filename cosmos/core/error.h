@@ -56,7 +56,7 @@ struct UpstreamCall {
 // grouped as in cosmos-api.md section 17.
 
 // --- request validation (Finch-style) ---
-Error not_present(std::string_view item);                     ///< "header 'Accept'", "body", ...
+Error not_present(std::string_view item);  ///< "header 'Accept'", "body", ...
 Error not_parsed(std::string_view item, std::string_view cause);
 Error not_valid(std::string_view item, std::string_view rule);
 /// Wraps several request errors; a single error is returned unchanged.
@@ -137,8 +137,7 @@ Error custom_package_manager_not_found(std::string_view manager_id);
 
 // --- our additions beyond open-source Cosmos ---
 /// A version change that the target's upgradesFrom / the current package's downgradesTo forbid.
-Error version_change_not_allowed(std::string_view name, std::string_view from,
-                                 std::string_view to);
+Error version_change_not_allowed(std::string_view name, std::string_view from, std::string_view to);
 /// A body or archive over a limit.
 Error payload_too_large(std::string_view what, std::uint64_t limit);
 /// A .dcos bundle (or zip repository) that cannot be accepted; the reason says why.

@@ -59,8 +59,8 @@ public:
     bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) {
         std::string what = ex.what();
         // Drop nlohmann's "[json.exception.parse_error.101] " prefix: users need the position.
-        if (auto pos = what.find("] "); what.rfind("[json.exception", 0) == 0 &&
-                                        pos != std::string::npos) {
+        if (auto pos = what.find("] ");
+            what.rfind("[json.exception", 0) == 0 && pos != std::string::npos) {
             what = what.substr(pos + 2);
         }
         error_ = what;
@@ -90,7 +90,8 @@ private:
 
     std::string current_pointer() const {
         std::string out;
-        for (const auto& token : path_) out += "/" + token;
+        for (const auto& token : path_)
+            out += "/" + token;
         return out;
     }
 
@@ -150,13 +151,27 @@ void append_python_string(std::string& out, const std::string& s) {
         auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x80) {
             switch (c) {
-                case '"': out += "\\\""; break;
-                case '\\': out += "\\\\"; break;
-                case '\n': out += "\\n"; break;
-                case '\r': out += "\\r"; break;
-                case '\t': out += "\\t"; break;
-                case '\b': out += "\\b"; break;
-                case '\f': out += "\\f"; break;
+                case '"':
+                    out += "\\\"";
+                    break;
+                case '\\':
+                    out += "\\\\";
+                    break;
+                case '\n':
+                    out += "\\n";
+                    break;
+                case '\r':
+                    out += "\\r";
+                    break;
+                case '\t':
+                    out += "\\t";
+                    break;
+                case '\b':
+                    out += "\\b";
+                    break;
+                case '\f':
+                    out += "\\f";
+                    break;
                 default:
                     if (c < 0x20) {
                         out += "\\u00";
@@ -217,7 +232,9 @@ ParsedDocument parse_document(std::string_view text) {
     return doc;
 }
 
-Json parse_json(std::string_view text) { return parse_document(text).value; }
+Json parse_json(std::string_view text) {
+    return parse_document(text).value;
+}
 
 std::string to_compact(const Json& value) {
     return value.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -233,7 +250,8 @@ Json drop_nulls(const Json& value) {
     }
     if (value.is_array()) {
         Json out = Json::array();
-        for (const auto& item : value) out.push_back(drop_nulls(item));
+        for (const auto& item : value)
+            out.push_back(drop_nulls(item));
         return out;
     }
     return value;
@@ -299,15 +317,23 @@ bool is_integral(const Json& value) {
 
 std::string_view json_type_name(const Json& value) {
     switch (value.type()) {
-        case Json::value_t::null: return "null";
-        case Json::value_t::boolean: return "boolean";
-        case Json::value_t::string: return "string";
-        case Json::value_t::array: return "array";
-        case Json::value_t::object: return "object";
+        case Json::value_t::null:
+            return "null";
+        case Json::value_t::boolean:
+            return "boolean";
+        case Json::value_t::string:
+            return "string";
+        case Json::value_t::array:
+            return "array";
+        case Json::value_t::object:
+            return "object";
         case Json::value_t::number_integer:
-        case Json::value_t::number_unsigned: return "integer";
-        case Json::value_t::number_float: return is_integral(value) ? "integer" : "number";
-        default: return "unknown";
+        case Json::value_t::number_unsigned:
+            return "integer";
+        case Json::value_t::number_float:
+            return is_integral(value) ? "integer" : "number";
+        default:
+            return "unknown";
     }
 }
 

@@ -1334,7 +1334,7 @@ Json string_array(const std::vector<std::string_view>& names) {
 // Collects every violation, in the report format of java-json-tools 2.2 (keywords of a schema
 // in alphabetical order, then the members or elements of the instance).
 class Collector {
- public:
+public:
     explicit Collector(std::vector<SchemaViolation>& out) : out_(&out) {}
 
     void run(const Node& node, const Json& v) {
@@ -1370,7 +1370,7 @@ class Collector {
         }
     }
 
- private:
+private:
     struct Step {
         const std::string* key;  // null for an array index
         std::size_t index;

@@ -24,7 +24,7 @@ struct SchemaViolation {
 
 /// Documents that $ref may point into, by absolute URI (without fragment).
 class SchemaRegistry {
- public:
+public:
     /// Registers (or replaces) the document named uri; a fragment in uri ("...#") is ignored.
     void add(std::string uri, Json document);
     /// The document named uri (its fragment ignored), or null. The pointer stays valid until the
@@ -33,7 +33,7 @@ class SchemaRegistry {
     /// Every registered URI, sorted.
     std::vector<std::string> uris() const;
 
- private:
+private:
     std::map<std::string, Json, std::less<>> documents_;
 };
 
@@ -44,7 +44,7 @@ class SchemaRegistry {
 /// "ipv4", "ipv6", "regex" (unknown formats are ignored). Numbers with no fractional part count as
 /// integers. Unknown keywords are ignored. Patterns are ECMA-262 and matched in linear time.
 class JsonSchema {
- public:
+public:
     /// base_uri names the schema document for $ref resolution; registry (may be null, must
     /// outlive the schema) supplies other documents. Throws Error (JsonDecodingError) when the
     /// schema itself is unusable (a pattern that does not compile, an unresolvable $ref, a
@@ -64,7 +64,7 @@ class JsonSchema {
     /// validate(instance).empty(), but stops at the first failure.
     bool is_valid(const Json& instance) const;
 
- private:
+private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

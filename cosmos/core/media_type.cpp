@@ -64,7 +64,7 @@ std::vector<std::string> java_split(std::string_view s, char sep) {
 }
 
 class Tokenizer {
- public:
+public:
     explicit Tokenizer(std::string_view text) : text_(text) {}
 
     bool has_more() const { return pos_ < text_.size(); }
@@ -95,7 +95,7 @@ class Tokenizer {
         return true;
     }
 
- private:
+private:
     std::string_view text_;
     std::size_t pos_ = 0;
 };

@@ -74,7 +74,7 @@ Name parse_name(std::string_view text) {
 }
 
 class Parser {
- public:
+public:
     Parser(std::string_view source, MustacheDialect dialect)
         : src_(source), dialect_(dialect), open_(kDefaultOpen), close_(kDefaultClose) {}
 
@@ -103,7 +103,7 @@ class Parser {
         return root;
     }
 
- private:
+private:
     struct OpenSection {
         Node* node;
         std::string name;
@@ -598,7 +598,7 @@ struct Resolved {
 };
 
 class Renderer {
- public:
+public:
     Renderer(MustacheDialect dialect, const Json& root, const Json& partials, std::string& out)
         : dialect_(dialect), root_(root), partials_(partials), out_(out) {
         stack_.reserve(16);
@@ -627,7 +627,7 @@ class Renderer {
         }
     }
 
- private:
+private:
     // One step of a name: a member of an object or, in kCosmos, a Java method of a list or a
     // string. Cosmos: objects become Java maps, whose methods mustache.java does not look at.
     Resolved step(const Json& value, bool in_array, std::string_view segment) const {

@@ -12,12 +12,12 @@ namespace cosmos::core {
 /// A template that does not compile (unbalanced sections, unclosed tags). what() names the
 /// problem and its line, e.g. "Mismatched start/end tags: a != b at line 3".
 class MustacheError : public std::runtime_error {
- public:
+public:
     MustacheError(std::string message, std::size_t line)
         : std::runtime_error(std::move(message)), line_(line) {}
     std::size_t line() const noexcept { return line_; }
 
- private:
+private:
     std::size_t line_;
 };
 
@@ -36,7 +36,7 @@ enum class MustacheDialect {
 
 /// A compiled mustache template. Rendering is a pure function of the template and a JSON context.
 class MustacheTemplate {
- public:
+public:
     /// Compiles text. Throws MustacheError (message and 1-based line) for an unclosed tag, an
     /// empty tag name, a bad set-delimiters tag, or unbalanced section tags.
     static MustacheTemplate parse(std::string_view text,
@@ -57,7 +57,7 @@ class MustacheTemplate {
     /// The dialect the template was compiled for.
     MustacheDialect dialect() const noexcept;
 
- private:
+private:
     struct Impl;
     explicit MustacheTemplate(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -55,7 +55,8 @@ Json resolve_options(const std::optional<Json>& config, const Json& user_options
     }
     if (!violations.empty()) {
         Json errors = Json::array();
-        for (const auto& v : violations) errors.push_back(to_cosmos_error(v));
+        for (const auto& v : violations)
+            errors.push_back(to_cosmos_error(v));
         throw json_schema_mismatch(std::move(errors));
     }
     return merged;

@@ -18,7 +18,8 @@ StringMap decode_string_map(const Json& object, const DecodePath& at) {
 
 Json encode_string_map(const StringMap& map) {
     Json out = Json::object();
-    for (const auto& [k, v] : map) out[k] = v;
+    for (const auto& [k, v] : map)
+        out[k] = v;
     return out;
 }
 
@@ -114,7 +115,8 @@ void check_tags(const std::vector<std::string>& tags, const DecodePath& at) {
             }
         }
         if (!ok) {
-            throw DecodeFailure("Value '" + tag + "' does not conform to expected format ^[^\\s]+$: " +
+            throw DecodeFailure("Value '" + tag +
+                                "' does not conform to expected format ^[^\\s]+$: " +
                                 at.field("tags").index(i).history());
         }
     }
@@ -127,8 +129,9 @@ Package decode_package_or_throw(const Json& d) {
     auto pv_text = required_string(d, "packagingVersion", at);
     auto pv = parse_packaging_version(pv_text);
     if (!pv) {
-        throw DecodeFailure("Expected one of [2.0, 3.0, 4.0, 5.0] for packaging version, but found [" +
-                            pv_text + "]");
+        throw DecodeFailure(
+            "Expected one of [2.0, 3.0, 4.0, 5.0] for packaging version, but found [" + pv_text +
+            "]");
     }
     p.packaging_version = *pv;
     const bool v3_plus = *pv != PackagingVersion::k2_0;
@@ -194,8 +197,7 @@ Package decode_package_or_throw(const Json& d) {
     }
     if (v3_plus) {
         p.min_dcos_release_version = optional_string(d, "minDcosReleaseVersion", at);
-        if (p.min_dcos_release_version &&
-            !DcosReleaseVersion::parse(*p.min_dcos_release_version)) {
+        if (p.min_dcos_release_version && !DcosReleaseVersion::parse(*p.min_dcos_release_version)) {
             throw DecodeFailure("Unable to parse DC/OS release version [" +
                                 *p.min_dcos_release_version +
                                 "]: " + at.field("minDcosReleaseVersion").history());
@@ -235,17 +237,21 @@ void put_optional(Json& out, const char* key, const std::optional<T>& value, Nul
 
 Json encode_licenses(const std::vector<License>& licenses) {
     Json out = Json::array();
-    for (const auto& l : licenses) out.push_back(Json{{"name", l.name}, {"url", l.url}});
+    for (const auto& l : licenses)
+        out.push_back(Json{{"name", l.name}, {"url", l.url}});
     return out;
 }
 
 Json encode_binary(const CliBinary& b) {
     Json hashes = Json::array();
-    for (const auto& h : b.content_hash) hashes.push_back(Json{{"algo", h.algo}, {"value", h.value}});
+    for (const auto& h : b.content_hash)
+        hashes.push_back(Json{{"algo", h.algo}, {"value", h.value}});
     return Json{{"kind", b.kind}, {"url", b.url}, {"contentHash", std::move(hashes)}};
 }
 
-Json encode_platform(const CliBinary& b) { return Json{{"x86-64", encode_binary(b)}}; }
+Json encode_platform(const CliBinary& b) {
+    return Json{{"x86-64", encode_binary(b)}};
+}
 
 Json encode_cli(const CliInfo& cli, Nulls nulls) {
     Json out = Json::object();
@@ -292,17 +298,25 @@ void encode_notes_and_licenses(Json& out, const Package& p, Nulls nulls, bool de
     put_optional(out, "licenses", p.licenses, nulls, encode_licenses);
 }
 
-Json encode_marathon(const std::string& b64) { return Json{{"v2AppMustacheTemplate", b64}}; }
-Json encode_command(const std::vector<std::string>& pip) { return Json{{"pip", pip}}; }
+Json encode_marathon(const std::string& b64) {
+    return Json{{"v2AppMustacheTemplate", b64}};
+}
+Json encode_command(const std::vector<std::string>& pip) {
+    return Json{{"pip", pip}};
+}
 
 }  // namespace
 
 std::string_view to_string(PackagingVersion v) {
     switch (v) {
-        case PackagingVersion::k2_0: return "2.0";
-        case PackagingVersion::k3_0: return "3.0";
-        case PackagingVersion::k4_0: return "4.0";
-        case PackagingVersion::k5_0: return "5.0";
+        case PackagingVersion::k2_0:
+            return "2.0";
+        case PackagingVersion::k3_0:
+            return "3.0";
+        case PackagingVersion::k4_0:
+            return "4.0";
+        case PackagingVersion::k5_0:
+            return "5.0";
     }
     return "3.0";
 }
@@ -446,15 +460,17 @@ Json encode_list_definition(const Package& p) {
 std::vector<std::string> resource_urls(const Resource& r) {
     std::vector<std::string> urls;
     if (r.assets && r.assets->uris) {
-        for (const auto& [k, v] : *r.assets->uris) urls.push_back(v);
+        for (const auto& [k, v] : *r.assets->uris)
+            urls.push_back(v);
     }
     if (r.images) {
-        for (const auto* icon : {&r.images->icon_small, &r.images->icon_medium,
-                                 &r.images->icon_large}) {
+        for (const auto* icon :
+             {&r.images->icon_small, &r.images->icon_medium, &r.images->icon_large}) {
             if (*icon) urls.push_back(**icon);
         }
         if (r.images->screenshots) {
-            for (const auto& s : *r.images->screenshots) urls.push_back(s);
+            for (const auto& s : *r.images->screenshots)
+                urls.push_back(s);
         }
     }
     if (r.cli) {
@@ -469,14 +485,16 @@ Resource rewrite_resource_urls(const Resource& resource,
                                const std::function<std::string(const std::string&)>& rewrite) {
     Resource r = resource;
     if (r.assets && r.assets->uris) {
-        for (auto& [k, v] : *r.assets->uris) v = rewrite(v);
+        for (auto& [k, v] : *r.assets->uris)
+            v = rewrite(v);
     }
     if (r.images) {
         for (auto* icon : {&r.images->icon_small, &r.images->icon_medium, &r.images->icon_large}) {
             if (*icon) **icon = rewrite(**icon);
         }
         if (r.images->screenshots) {
-            for (auto& s : *r.images->screenshots) s = rewrite(s);
+            for (auto& s : *r.images->screenshots)
+                s = rewrite(s);
         }
     }
     if (r.cli) {

@@ -102,13 +102,13 @@ struct Package {
     /// marathon.v2AppMustacheTemplate as stored: standard base64 of the template bytes.
     std::optional<std::string> marathon_template_base64;
     std::optional<Resource> resource;
-    std::optional<Json> config;                     ///< a JSON Schema object
-    std::optional<std::vector<std::string>> command_pip;  ///< command.pip (2.0 and 3.0)
-    std::optional<std::int64_t> last_updated;       ///< 3.0+
-    std::optional<bool> has_known_issues;           ///< 3.0+
+    std::optional<Json> config;                             ///< a JSON Schema object
+    std::optional<std::vector<std::string>> command_pip;    ///< command.pip (2.0 and 3.0)
+    std::optional<std::int64_t> last_updated;               ///< 3.0+
+    std::optional<bool> has_known_issues;                   ///< 3.0+
     std::optional<std::vector<std::string>> upgrades_from;  ///< 4.0+
     std::optional<std::vector<std::string>> downgrades_to;  ///< 4.0+
-    std::optional<Manager> manager;                 ///< 5.0
+    std::optional<Manager> manager;                         ///< 5.0
 
     bool operator==(const Package&) const = default;
 

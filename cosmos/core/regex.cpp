@@ -63,7 +63,7 @@ using Range = std::pair<char32_t, char32_t>;
 
 // A set of code points as sorted, disjoint, non-adjacent closed ranges (after normalize()).
 class CharSet {
- public:
+public:
     void add(char32_t lo, char32_t hi) { ranges_.emplace_back(lo, hi); }
     void add(char32_t c) { ranges_.emplace_back(c, c); }
     void add(const CharSet& other) {
@@ -103,7 +103,7 @@ class CharSet {
 
     const std::vector<Range>& ranges() const { return ranges_; }
 
- private:
+private:
     std::vector<Range> ranges_;
 };
 
@@ -179,7 +179,7 @@ struct ClassAtom {
 };
 
 class Parser {
- public:
+public:
     Parser(std::string_view pattern, std::vector<CharSet>& sets) : p_(pattern), sets_(sets) {}
 
     Ast parse() {
@@ -188,7 +188,7 @@ class Parser {
         return root;
     }
 
- private:
+private:
     [[noreturn]] void fail(const std::string& what) const {
         throw std::invalid_argument("invalid regex \"" + std::string(p_) + "\": " + what +
                                     " at offset " + std::to_string(i_));
@@ -589,7 +589,7 @@ namespace {
 using Program = Regex::Program;
 
 class Emitter {
- public:
+public:
     explicit Emitter(Program& program) : prog_(program) {}
 
     void emit(const Ast& n) {
@@ -662,7 +662,7 @@ class Emitter {
         return prog_.insts.size() - 1;
     }
 
- private:
+private:
     std::uint32_t here() const { return static_cast<std::uint32_t>(prog_.insts.size()); }
     Program& prog_;
 };
@@ -670,7 +670,7 @@ class Emitter {
 // Epsilon closures over the program. A closure keeps only the instructions that wait for input
 // or for the end of the text (kSet, kEol) and kMatch; everything else is followed at once.
 class Closure {
- public:
+public:
     explicit Closure(const Program& program) : prog_(program), marks_(program.insts.size(), 0) {}
 
     void begin() {
@@ -753,7 +753,7 @@ class Closure {
         return accepts_now(out);
     }
 
- private:
+private:
     const Program& prog_;
     std::vector<std::uint32_t> marks_;
     std::uint32_t generation_ = 0;

@@ -22,7 +22,7 @@ namespace cosmos::core {
 /// the two differ only for characters outside the Basic Multilingual Plane). A Regex is immutable
 /// after compile(): copies share the automaton and search() may run on many threads at once.
 class Regex {
- public:
+public:
     /// Compiles pattern. Throws std::invalid_argument ("unsupported regex syntax ..." or "invalid
     /// regex ...", naming the offset) for syntax errors and for unsupported constructs.
     static Regex compile(std::string_view pattern);
@@ -41,7 +41,7 @@ class Regex {
     /// The compiled automaton; opaque outside regex.cpp.
     struct Program;
 
- private:
+private:
     explicit Regex(std::shared_ptr<const Program> program);
     std::shared_ptr<const Program> program_;
 };

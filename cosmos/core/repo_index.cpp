@@ -62,9 +62,9 @@ void validate_into(const Json& value, const JsonSchema* schema, std::string_view
     if (!schema) return;
     for (const auto& v : schema->validate(value)) {
         std::string where = v.instance_pointer.empty() ? "/" : v.instance_pointer;
-        problems.push_back({std::string(path), Severity::kError,
-                            std::string(what) + ": " + where + ": " + v.message + " [" +
-                                v.keyword + "]"});
+        problems.push_back(
+            {std::string(path), Severity::kError,
+             std::string(what) + ": " + where + ": " + v.message + " [" + v.keyword + "]"});
     }
 }
 
@@ -72,16 +72,16 @@ void validate_into(const Json& value, const JsonSchema* schema, std::string_view
 void add_legacy_files(const Json& old_entry, PreparedEntry& out) {
     if (!old_entry.contains("marathon")) return;  // 2.0 packages need a template
     const std::string name = out.name;
-    const std::string dir = "universe/repo/packages/" +
-                            std::string(1, static_cast<char>(std::toupper(
-                                               static_cast<unsigned char>(name[0])))) +
-                            "/" + name + "/" + std::to_string(out.release_version) + "/";
+    const std::string dir =
+        "universe/repo/packages/" +
+        std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])))) + "/" +
+        name + "/" + std::to_string(out.release_version) + "/";
     Json package = Json::object();
     for (auto it = old_entry.begin(); it != old_entry.end(); ++it) {
         static const std::array<std::string_view, 11> kDropped = {
-            "releaseVersion", "minDcosReleaseVersion", "resource", "marathon",
-            "config",         "command",               "lastUpdated", "hasKnownIssues",
-            "manager",        "upgradesFrom",          "downgradesTo"};
+            "releaseVersion", "minDcosReleaseVersion", "resource",       "marathon", "config",
+            "command",        "lastUpdated",           "hasKnownIssues", "manager",  "upgradesFrom",
+            "downgradesTo"};
         if (std::find(kDropped.begin(), kDropped.end(), it.key()) != kDropped.end()) continue;
         package[it.key()] = it.value();
     }
@@ -166,13 +166,21 @@ PreparedEntry prepare_entry(const Json& entry, std::string_view path, const Repo
         out.served[i] = served_to(entry, kDcosTargets[i].release);
         if (!out.served[i]) continue;
         switch (kDcosTargets[i].repo_version) {
-            case 3: old_served = true; break;
-            case 4: v4_served = true; break;
-            default: v5_served = true; break;
+            case 3:
+                old_served = true;
+                break;
+            case 4:
+                v4_served = true;
+                break;
+            default:
+                v5_served = true;
+                break;
         }
     }
-    if (v5_served) validate_into(entry, schemas.entry_v5, path, "repository format v5", out.problems);
-    if (v4_served) validate_into(entry, schemas.entry_v4, path, "repository format v4", out.problems);
+    if (v5_served)
+        validate_into(entry, schemas.entry_v5, path, "repository format v5", out.problems);
+    if (v4_served)
+        validate_into(entry, schemas.entry_v4, path, "repository format v4", out.problems);
     bool legacy = served_to(entry, kLegacyZipRelease);
     if (old_served || legacy) {
         Json old_entry = downgrade_for_old_dcos(entry);
@@ -198,10 +206,11 @@ void sort_entries(std::vector<PreparedEntry>& entries) {
 namespace detail {
 
 std::string packages_file(const std::vector<PreparedEntry>& entries, int target_index) {
-    const bool old = target_index >= 0 && kDcosTargets[static_cast<std::size_t>(target_index)]
-                                                  .repo_version == 3;
+    const bool old =
+        target_index >= 0 && kDcosTargets[static_cast<std::size_t>(target_index)].repo_version == 3;
     std::size_t size = 16;
-    for (const auto& e : entries) size += (old && e.old_text ? e.old_text->size() : e.text.size()) + 2;
+    for (const auto& e : entries)
+        size += (old && e.old_text ? e.old_text->size() : e.text.size()) + 2;
     std::string out;
     out.reserve(size);
     out += "{\"packages\": [";
@@ -233,7 +242,8 @@ std::vector<std::pair<std::string, std::string>> legacy_zip_files(
             if (e.legacy_files.empty()) continue;
             versions[e.legacy_index["version"].get<std::string>()] =
                 std::to_string(e.release_version);
-            for (const auto& f : e.legacy_files) package_files.push_back(f);
+            for (const auto& f : e.legacy_files)
+                package_files.push_back(f);
             last = &e;
         }
         if (last) {
@@ -251,8 +261,10 @@ std::vector<std::pair<std::string, std::string>> legacy_zip_files(
     std::vector<std::pair<std::string, std::string>> files;
     files.emplace_back("universe/repo/meta/index.json",
                        Json{{"version", "2.0.0"}, {"packages", index_packages}}.dump(2) + "\n");
-    files.emplace_back("universe/repo/meta/version.json", Json{{"version", "2.0.0"}}.dump(2) + "\n");
-    for (auto& f : package_files) files.push_back(std::move(f));
+    files.emplace_back("universe/repo/meta/version.json",
+                       Json{{"version", "2.0.0"}}.dump(2) + "\n");
+    for (auto& f : package_files)
+        files.push_back(std::move(f));
     return files;
 }
 

@@ -22,13 +22,8 @@ struct DcosTarget {
 };
 
 /// The releases the Universe generator writes repo-up-to-<release>.json for, oldest first.
-inline constexpr std::array<DcosTarget, 7> kDcosTargets{{{"1.8", 3},
-                                                         {"1.9", 3},
-                                                         {"1.10", 4},
-                                                         {"1.11", 4},
-                                                         {"1.12", 5},
-                                                         {"1.13", 5},
-                                                         {"2.0", 5}}};
+inline constexpr std::array<DcosTarget, 7> kDcosTargets{
+    {{"1.8", 3}, {"1.9", 3}, {"1.10", 4}, {"1.11", 4}, {"1.12", 5}, {"1.13", 5}, {"2.0", 5}}};
 
 /// The DC/OS release of the legacy zip repository (DC/OS 1.6.1 and 1.7).
 inline constexpr std::string_view kLegacyZipRelease = "1.7";
@@ -63,14 +58,14 @@ struct RepoSchemas {
 struct PreparedEntry {
     std::string name;
     ReleaseVersion release_version = 0;
-    std::string text;                      ///< Python-style JSON of the entry (1.10 and later)
-    std::optional<std::string> old_text;   ///< the pre-1.10 form, when served to 1.8 or 1.9
+    std::string text;                     ///< Python-style JSON of the entry (1.10 and later)
+    std::optional<std::string> old_text;  ///< the pre-1.10 form, when served to 1.8 or 1.9
     std::array<bool, kDcosTargets.size()> served{};  ///< per kDcosTargets
     /// The files of the legacy zip repository (paths under "universe/"), when served to 1.7.
     std::vector<std::pair<std::string, std::string>> legacy_files;
     /// Index data for the legacy zip (values of this revision).
     Json legacy_index = nullptr;
-    std::vector<Problem> problems;         ///< entries that do not fit a served format
+    std::vector<Problem> problems;  ///< entries that do not fit a served format
 };
 
 /// Prepares an entry: the served texts, the DC/OS releases it reaches, and validation of each form

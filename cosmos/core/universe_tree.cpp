@@ -44,15 +44,21 @@ std::optional<ReleaseVersion> parse_revision(std::string_view s) {
 // Python truthiness of a JSON value, which decides whether the generator keeps an optional file.
 bool truthy(const Json& v) {
     switch (v.type()) {
-        case Json::value_t::null: return false;
-        case Json::value_t::boolean: return v.get<bool>();
+        case Json::value_t::null:
+            return false;
+        case Json::value_t::boolean:
+            return v.get<bool>();
         case Json::value_t::object:
-        case Json::value_t::array: return !v.empty();
-        case Json::value_t::string: return !v.get_ref<const std::string&>().empty();
+        case Json::value_t::array:
+            return !v.empty();
+        case Json::value_t::string:
+            return !v.get_ref<const std::string&>().empty();
         case Json::value_t::number_integer:
         case Json::value_t::number_unsigned:
-        case Json::value_t::number_float: return v.get<double>() != 0.0;
-        default: return true;
+        case Json::value_t::number_float:
+            return v.get<double>() != 0.0;
+        default:
+            return true;
     }
 }
 
@@ -91,7 +97,8 @@ public:
         : source_(source), schemas_(schemas), options_(options), out_(out) {}
 
     void run() {
-        for (const auto& [file, bytes] : source_.files) out_.bytes += bytes.size();
+        for (const auto& [file, bytes] : source_.files)
+            out_.bytes += bytes.size();
         out_.name = source_.name;
         if (source_.layout_checks) check_folders();
         auto package = load_package();
@@ -113,8 +120,9 @@ public:
 
         if (command) {
             if (v4_plus) {
-                error(kCommandFile, "command.json is not supported for packagingVersion 4.0 and "
-                                    "above; describe the CLI in resource.json instead");
+                error(kCommandFile,
+                      "command.json is not supported for packagingVersion 4.0 and "
+                      "above; describe the CLI in resource.json instead");
             } else {
                 validate(kCommandFile, *command, schemas_.command);
             }
@@ -235,8 +243,9 @@ private:
         }
         for (std::size_t i = 0; i < text->size(); ++i) {
             if (static_cast<unsigned char>((*text)[i]) >= 0x80) {
-                error(kPackageFile, "package.json must be ASCII; found a non-ASCII byte at offset " +
-                                        std::to_string(i));
+                error(kPackageFile,
+                      "package.json must be ASCII; found a non-ASCII byte at offset " +
+                          std::to_string(i));
                 return std::nullopt;
             }
         }
@@ -247,8 +256,9 @@ private:
             return std::nullopt;
         }
         if (auto where = find_escaped_character(*package, "")) {
-            error(kPackageFile, *where + ": escaped non-ASCII or control characters are not "
-                                         "allowed in package.json");
+            error(kPackageFile, *where +
+                                    ": escaped non-ASCII or control characters are not "
+                                    "allowed in package.json");
         }
         std::string pv_text = "2.0";
         if (auto it = package->find("packagingVersion"); it != package->end() && it->is_string()) {
@@ -256,15 +266,16 @@ private:
         }
         auto pv = parse_packaging_version(pv_text);
         if (!pv) {
-            error(kPackageFile, "/packagingVersion: must be one of \"2.0\", \"3.0\", \"4.0\", "
-                                "\"5.0\" (found " + to_compact((*package)["packagingVersion"]) +
-                                    ")");
+            error(kPackageFile,
+                  "/packagingVersion: must be one of \"2.0\", \"3.0\", \"4.0\", "
+                  "\"5.0\" (found " +
+                      to_compact((*package)["packagingVersion"]) + ")");
             return std::nullopt;
         }
         validate(kPackageFile, *package, schemas_.package[static_cast<std::size_t>(*pv)]);
         if (auto it = package->find("name"); source_.layout_checks && it != package->end() &&
-                                              it->is_string() &&
-                                              it->get<std::string>() != source_.name) {
+                                             it->is_string() &&
+                                             it->get<std::string>() != source_.name) {
             error(kPackageFile, "/name: \"" + it->get<std::string>() +
                                     "\" does not match the package folder '" + source_.name + "'");
         }
@@ -289,8 +300,9 @@ private:
             min_dcos = it->get<std::string>();
         }
         if (loose_version_compare(min_dcos, "1.8") < 0 && !has_command) {
-            error(kResourceFile, "/cli: a CLI in resource.json needs minDcosReleaseVersion 1.8 or "
-                                 "later (or a command.json for older DC/OS)");
+            error(kResourceFile,
+                  "/cli: a CLI in resource.json needs minDcosReleaseVersion 1.8 or "
+                  "later (or a command.json for older DC/OS)");
         }
     }
 
@@ -327,8 +339,8 @@ private:
                               v["message"].get<std::string>();
                 }
             }
-            report("does not render with its defaults to a JSON object (" + e.type() + "): " +
-                   detail);
+            report("does not render with its defaults to a JSON object (" + e.type() +
+                   "): " + detail);
         }
     }
 

@@ -32,10 +32,10 @@ bool has_errors(const std::vector<Problem>& problems);
 
 /// The files of one revision folder, as read from disk: repo/packages/<letter>/<name>/<revision>/.
 struct RevisionSource {
-    std::string letter;    ///< folder names exactly as found
+    std::string letter;  ///< folder names exactly as found
     std::string name;
     std::string revision;
-    std::string path;      ///< "repo/packages/<letter>/<name>/<revision>"
+    std::string path;                          ///< "repo/packages/<letter>/<name>/<revision>"
     std::map<std::string, std::string> files;  ///< file name -> bytes (regular files only)
     /// False for a lone package folder (a bundle's source): folder names are not checked and the
     /// package name comes from package.json.

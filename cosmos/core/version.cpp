@@ -26,9 +26,8 @@ bool valid_suffix(std::string_view suffix) {
     std::size_t start = 0;
     while (start <= suffix.size()) {
         std::size_t dot = suffix.find('.', start);
-        std::string_view part =
-            suffix.substr(start, dot == std::string_view::npos ? std::string_view::npos
-                                                               : dot - start);
+        std::string_view part = suffix.substr(
+            start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
         if (part.empty()) return false;
         bool has_alpha = false;
         for (char c : part) {

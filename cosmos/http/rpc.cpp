@@ -15,7 +15,7 @@ bool is_known_scheme(std::string_view scheme) {
 // The checks that every endpoint shares (§4.1 items 1, 3, 4 and 5). Accept sits between
 // Authorization and Host, so the caller passes it in to keep the error order.
 class Collector {
- public:
+public:
     template <typename T>
     std::optional<T> take(Checked<T>&& checked) {
         if (auto* error = std::get_if<core::Error>(&checked)) {
@@ -29,7 +29,7 @@ class Collector {
     bool ok() const { return errors_.empty(); }
     core::Error result() const { return core::multiple_errors(errors_); }
 
- private:
+private:
     std::vector<core::Error> errors_;
 };
 

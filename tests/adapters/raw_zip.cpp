@@ -24,7 +24,7 @@ constexpr std::uint16_t kDosTime = 0;
 constexpr std::uint16_t kDosDate = (0 << 9) | (1 << 5) | 1;
 
 class Deflater {
- public:
+public:
     Deflater() {
         if (deflateInit2(&zs_, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) !=
             Z_OK) {
@@ -51,7 +51,7 @@ class Deflater {
 
     std::string take() { return std::move(out_); }
 
- private:
+private:
     z_stream zs_{};
     std::string out_;
 };

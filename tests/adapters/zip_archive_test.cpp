@@ -114,7 +114,7 @@ std::string read_file(const std::filesystem::path& path) {
 
 // A fresh folder under the system temporary folder, removed at the end of the test.
 class TempDir {
- public:
+public:
     TempDir() {
         std::random_device rd;
         path_ = std::filesystem::temp_directory_path() /
@@ -127,13 +127,13 @@ class TempDir {
     }
     const std::filesystem::path& path() const { return path_; }
 
- private:
+private:
     std::filesystem::path path_;
 };
 
 // Sets TZ for the lifetime of the object; libarchive converts zip dates with localtime().
 class TimeZone {
- public:
+public:
     explicit TimeZone(const char* zone) {
         if (const char* old = std::getenv("TZ")) old_ = old;
         setenv("TZ", zone, 1);
@@ -148,7 +148,7 @@ class TimeZone {
         tzset();
     }
 
- private:
+private:
     std::optional<std::string> old_;
 };
 

@@ -14,8 +14,12 @@ namespace {
 Package pkg(const std::string& name, const std::string& version, std::uint64_t release,
             const std::string& description = "d", bool selected = false,
             std::vector<std::string> tags = {"t"}) {
-    Json d{{"packagingVersion", "4.0"}, {"name", name}, {"version", version},
-           {"releaseVersion", release}, {"maintainer", "m"}, {"description", description},
+    Json d{{"packagingVersion", "4.0"},
+           {"name", name},
+           {"version", version},
+           {"releaseVersion", release},
+           {"maintainer", "m"},
+           {"description", description},
            {"tags", tags}};
     if (selected) d["selected"] = true;
     return cosmos::core::decode_package(d);
@@ -32,7 +36,8 @@ std::shared_ptr<const RepositoryContent> repo(const std::string& name,
 
 std::vector<std::string> names(const std::vector<cosmos::core::SearchResult>& results) {
     std::vector<std::string> out;
-    for (const auto& r : results) out.push_back(r.name);
+    for (const auto& r : results)
+        out.push_back(r.name);
     return out;
 }
 
@@ -40,8 +45,9 @@ std::vector<std::string> names(const std::vector<cosmos::core::SearchResult>& re
 
 TEST_CASE("merge: lower repository index wins, highest release inside a repository",
           "[core][catalog]") {
-    Catalog c({repo("one", {pkg("kafka", "1.0", 1), pkg("kafka", "1.0", 5), pkg("kafka", "2.0", 2)}),
-               repo("two", {pkg("kafka", "1.0", 9), pkg("kafka", "3.0", 10)})});
+    Catalog c(
+        {repo("one", {pkg("kafka", "1.0", 1), pkg("kafka", "1.0", 5), pkg("kafka", "2.0", 2)}),
+         repo("two", {pkg("kafka", "1.0", 9), pkg("kafka", "3.0", 10)})});
     auto entries = c.named("kafka");
     REQUIRE(entries.size() == 3);
     // Order: repository index ascending, then releaseVersion descending.
@@ -71,8 +77,9 @@ TEST_CASE("selection takes the first merged entry, not the newest version anywhe
         FAIL("selected");
     } catch (const cosmos::core::Error& e) {
         CHECK(e.type() == "PackageNotFound");
-        CHECK(e.to_json().dump() ==
-              R"({"type":"PackageNotFound","message":"Package [nope] not found","data":{"packageName":"nope"}})");
+        CHECK(
+            e.to_json().dump() ==
+            R"({"type":"PackageNotFound","message":"Package [nope] not found","data":{"packageName":"nope"}})");
     }
 }
 
@@ -113,24 +120,33 @@ TEST_CASE("glob matching", "[core][catalog]") {
 }
 
 TEST_CASE("search results carry versions, first entry's fields and licenses", "[core][catalog]") {
-    Json d{{"packagingVersion", "3.0"}, {"name", "x"}, {"version", "2"}, {"releaseVersion", 2},
-           {"maintainer", "m"}, {"description", "new"}, {"tags", {"a"}}, {"framework", true},
-           {"licenses", {{{"name", "MIT License"}, {"url", "https://opensource.org/licenses/MIT"}}}},
-           {"resource", {{"images", {{"icon-small", "https://i/s.png"}}}}}};
+    Json d{
+        {"packagingVersion", "3.0"},
+        {"name", "x"},
+        {"version", "2"},
+        {"releaseVersion", 2},
+        {"maintainer", "m"},
+        {"description", "new"},
+        {"tags", {"a"}},
+        {"framework", true},
+        {"licenses", {{{"name", "MIT License"}, {"url", "https://opensource.org/licenses/MIT"}}}},
+        {"resource", {{"images", {{"icon-small", "https://i/s.png"}}}}}};
     Catalog c({repo("one", {pkg("x", "1", 1, "old"), cosmos::core::decode_package(d)})});
     auto results = c.search(std::nullopt);
     REQUIRE(results.size() == 1);
     Json encoded = cosmos::core::encode_search_result(
         results[0], [](const std::string& u) { return "http://h/package/resource?url=" + u; });
-    CHECK(encoded.dump() ==
-          R"({"name":"x","currentVersion":"2","versions":{"2":2,"1":1},"description":"new",)"
-          R"("framework":true,"tags":["a"],"images":{"icon-small":"http://h/package/resource?url=https://i/s.png"},)"
-          R"("licenses":[{"name":"MIT License","url":"https://opensource.org/licenses/MIT"}]})");
+    CHECK(
+        encoded.dump() ==
+        R"({"name":"x","currentVersion":"2","versions":{"2":2,"1":1},"description":"new",)"
+        R"("framework":true,"tags":["a"],"images":{"icon-small":"http://h/package/resource?url=https://i/s.png"},)"
+        R"("licenses":[{"name":"MIT License","url":"https://opensource.org/licenses/MIT"}]})");
 }
 
 TEST_CASE("list-versions, upgradesTo and downgradesTo", "[core][catalog]") {
-    Json a{{"packagingVersion", "4.0"}, {"name", "h"}, {"version", "0.1.0"}, {"releaseVersion", 0},
-           {"maintainer", "m"}, {"description", "d"}, {"tags", Json::array()}};
+    Json a{{"packagingVersion", "4.0"}, {"name", "h"},       {"version", "0.1.0"},
+           {"releaseVersion", 0},       {"maintainer", "m"}, {"description", "d"},
+           {"tags", Json::array()}};
     Json b = a;
     b["version"] = "0.4.2";
     b["releaseVersion"] = 5;
@@ -154,10 +170,16 @@ TEST_CASE("list-versions, upgradesTo and downgradesTo", "[core][catalog]") {
 }
 
 TEST_CASE("the proxy allow-list holds every resource URL of every repository", "[core][catalog]") {
-    Json d{{"packagingVersion", "3.0"}, {"name", "x"}, {"version", "1"}, {"releaseVersion", 1},
-           {"maintainer", "m"}, {"description", "d"}, {"tags", Json::array()},
-           {"resource", {{"assets", {{"uris", {{"jar", "https://a/x.jar"}}}}},
-                         {"images", {{"screenshots", {"https://a/s.png"}}}}}}};
+    Json d{{"packagingVersion", "3.0"},
+           {"name", "x"},
+           {"version", "1"},
+           {"releaseVersion", 1},
+           {"maintainer", "m"},
+           {"description", "d"},
+           {"tags", Json::array()},
+           {"resource",
+            {{"assets", {{"uris", {{"jar", "https://a/x.jar"}}}}},
+             {"images", {{"screenshots", {"https://a/s.png"}}}}}}};
     Json shadowed = d;
     shadowed["resource"]["assets"]["uris"]["jar"] = "https://b/other.jar";
     Catalog c({repo("one", {cosmos::core::decode_package(d)}),

@@ -22,7 +22,8 @@ std::string slurp(const std::filesystem::path& p) {
 
 std::vector<std::string> keys(const Json& j) {
     std::vector<std::string> out;
-    for (auto it = j.begin(); it != j.end(); ++it) out.push_back(it.key());
+    for (auto it = j.begin(); it != j.end(); ++it)
+        out.push_back(it.key());
     return out;
 }
 
@@ -50,37 +51,53 @@ Json full_definition(const std::string& pv) {
 
 TEST_CASE("encoding follows Cosmos's field order for each packaging version", "[core][package]") {
     using V = std::vector<std::string>;
-    const V head = {"packagingVersion", "name", "version", "releaseVersion", "maintainer",
-                    "description"};
-    const V notes = {"selected", "scm", "website", "framework", "preInstallNotes",
-                     "postInstallNotes", "postUninstallNotes", "licenses"};
+    const V head = {"packagingVersion", "name",       "version",
+                    "releaseVersion",   "maintainer", "description"};
+    const V notes = {"selected",
+                     "scm",
+                     "website",
+                     "framework",
+                     "preInstallNotes",
+                     "postInstallNotes",
+                     "postUninstallNotes",
+                     "licenses"};
     auto cat = [](std::initializer_list<V> parts) {
         V out;
-        for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+        for (const auto& p : parts)
+            out.insert(out.end(), p.begin(), p.end());
         return out;
     };
-    CHECK(keys(cosmos::core::encode_package(cosmos::core::decode_package(full_definition("2.0")))) ==
-          cat({head, {"marathon", "tags"}, notes, {"resource", "config", "command"}}));
-    CHECK(keys(cosmos::core::encode_package(cosmos::core::decode_package(full_definition("3.0")))) ==
-          cat({head, {"tags"}, notes,
-               {"minDcosReleaseVersion", "marathon", "resource", "config", "command", "lastUpdated",
-                "hasKnownIssues"}}));
-    CHECK(keys(cosmos::core::encode_package(cosmos::core::decode_package(full_definition("4.0")))) ==
-          cat({head, {"tags"}, notes,
-               {"minDcosReleaseVersion", "marathon", "resource", "config", "lastUpdated",
-                "hasKnownIssues", "upgradesFrom", "downgradesTo"}}));
-    CHECK(keys(cosmos::core::encode_package(cosmos::core::decode_package(full_definition("5.0")))) ==
-          cat({head, {"tags"}, notes,
-               {"minDcosReleaseVersion", "marathon", "resource", "config", "upgradesFrom",
-                "downgradesTo", "manager", "lastUpdated", "hasKnownIssues"}}));
+    CHECK(
+        keys(cosmos::core::encode_package(cosmos::core::decode_package(full_definition("2.0")))) ==
+        cat({head, {"marathon", "tags"}, notes, {"resource", "config", "command"}}));
+    CHECK(
+        keys(cosmos::core::encode_package(cosmos::core::decode_package(full_definition("3.0")))) ==
+        cat({head,
+             {"tags"},
+             notes,
+             {"minDcosReleaseVersion", "marathon", "resource", "config", "command", "lastUpdated",
+              "hasKnownIssues"}}));
+    CHECK(
+        keys(cosmos::core::encode_package(cosmos::core::decode_package(full_definition("4.0")))) ==
+        cat({head,
+             {"tags"},
+             notes,
+             {"minDcosReleaseVersion", "marathon", "resource", "config", "lastUpdated",
+              "hasKnownIssues", "upgradesFrom", "downgradesTo"}}));
+    CHECK(
+        keys(cosmos::core::encode_package(cosmos::core::decode_package(full_definition("5.0")))) ==
+        cat({head,
+             {"tags"},
+             notes,
+             {"minDcosReleaseVersion", "marathon", "resource", "config", "upgradesFrom",
+              "downgradesTo", "manager", "lastUpdated", "hasKnownIssues"}}));
 }
 
 TEST_CASE("resource encoding order and the 2.0 shape", "[core][package]") {
     auto p = cosmos::core::decode_package(full_definition("3.0"));
     Json r = cosmos::core::encode_resource(*p.resource, true);
     CHECK(keys(r) == std::vector<std::string>{"assets", "images", "cli"});
-    CHECK(keys(r["images"]) ==
-          std::vector<std::string>{"icon-small", "icon-large", "screenshots"});
+    CHECK(keys(r["images"]) == std::vector<std::string>{"icon-small", "icon-large", "screenshots"});
     CHECK(keys(r["cli"]["binaries"]["linux"]["x86-64"]) ==
           std::vector<std::string>{"kind", "url", "contentHash"});
     // 2.0 packages have no CLI: it is dropped when decoding.
@@ -130,7 +147,8 @@ TEST_CASE("decoding failures name the field", "[core][package]") {
         {R"({"packagingVersion": "6.0"})",
          "Expected one of [2.0, 3.0, 4.0, 5.0] for packaging version, but found [6.0]"},
         {R"({"name": 5})", "String: DownField(name)"},
-        {R"({"maintainer": null})", "Attempt to decode value on failed cursor: DownField(maintainer)"},
+        {R"({"maintainer": null})",
+         "Attempt to decode value on failed cursor: DownField(maintainer)"},
         {R"({"releaseVersion": -1})", "Expected integer value >= 0 for release version"},
         {R"({"tags": ["a b"]})", "does not conform to expected format"},
         {R"({"minDcosReleaseVersion": "1.x"})", "minDcosReleaseVersion"},

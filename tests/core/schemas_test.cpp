@@ -194,7 +194,7 @@ struct Pair {
 };
 
 class Comparison {
- public:
+public:
     explicit Comparison(const fs::path& upstream_dir) {
         for (const auto& entry : fs::directory_iterator(upstream_dir)) {
             if (entry.path().extension() == ".json") {
@@ -241,7 +241,7 @@ class Comparison {
         }
     }
 
- private:
+private:
     static constexpr const char* kUpstreamBase = "http://upstream.test/schema/";
 
     const JsonSchema& upstream(const std::string& ref) {

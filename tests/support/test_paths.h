@@ -7,10 +7,14 @@
 namespace universe_test {
 
 /// The project's source folder.
-inline std::filesystem::path source_dir() { return UNIVERSE_SOURCE_DIR; }
+inline std::filesystem::path source_dir() {
+    return UNIVERSE_SOURCE_DIR;
+}
 
 /// The build folder (where the binaries are).
-inline std::filesystem::path binary_dir() { return UNIVERSE_BINARY_DIR; }
+inline std::filesystem::path binary_dir() {
+    return UNIVERSE_BINARY_DIR;
+}
 
 /// ../shared, when it exists. Reference-data tests skip (and say so) without it.
 inline std::optional<std::filesystem::path> shared_dir() {
@@ -31,11 +35,11 @@ inline std::optional<std::filesystem::path> shared_path(const std::string& relat
 }  // namespace universe_test
 
 /// Skips the rest of a test case when ../shared/<relative> is missing, with a visible message.
-#define REQUIRE_SHARED(var, relative)                                                         \
-    auto var##_opt = universe_test::shared_path(relative);                                   \
-    if (!var##_opt) {                                                                        \
-        WARN("SKIPPED: reference data ../shared/" << (relative)                              \
-                                                  << " is not present on this machine");     \
-        return;                                                                              \
-    }                                                                                        \
+#define REQUIRE_SHARED(var, relative)                                                    \
+    auto var##_opt = universe_test::shared_path(relative);                               \
+    if (!var##_opt) {                                                                    \
+        WARN("SKIPPED: reference data ../shared/" << (relative)                          \
+                                                  << " is not present on this machine"); \
+        return;                                                                          \
+    }                                                                                    \
     const std::filesystem::path var = *var##_opt

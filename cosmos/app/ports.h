@@ -1,0 +1,146 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cosmos/core/json.h"
+
+namespace cosmos::app {
+
+// Ports: what the use-cases need from the outside world, in core terms. Adapters implement them
+// (cosmos/adapters); tests use fakes. Every method reports failure by throwing core::Error.
+
+/// One configured repository.
+struct RepositoryRef {
+    std::string name;
+    std::string uri;
+    bool operator==(const RepositoryRef&) const = default;
+};
+
+/// The last good download of a repository, kept so a restart serves at once and an unreachable
+/// upstream never empties the catalog.
+struct StoredContent {
+    std::string uri;
+    std::string body;             ///< as served (decompressed)
+    std::string media_type;       ///< the response Content-Type
+    std::int64_t fetched_at = 0;  ///< Unix seconds
+    std::optional<std::string> etag;
+};
+
+/// The repository list and the repositories' last good content.
+class RepositoryStore {
+public:
+    virtual ~RepositoryStore() = default;
+    /// The list in priority order (index 0 first).
+    virtual std::vector<RepositoryRef> list() = 0;
+    /// Read-modify-write of the list in one transaction: change gets the current list and returns
+    /// the new one (or throws, leaving the list untouched). Returns the stored new list.
+    virtual std::vector<RepositoryRef> update(
+        const std::function<std::vector<RepositoryRef>(const std::vector<RepositoryRef>&)>&
+            change) = 0;
+    virtual std::optional<StoredContent> load_content(const std::string& uri) = 0;
+    virtual void save_content(const StoredContent& content) = 0;
+    virtual void drop_content(const std::string& uri) = 0;
+};
+
+/// One install, update or uninstall, as recorded (our addition, like Helm's release records).
+struct OperationRecord {
+    std::int64_t id = 0;    ///< assigned by the store
+    std::string operation;  ///< "install", "update", "uninstall"
+    std::string package_name;
+    std::string package_version;
+    std::string app_id;                         ///< normalised
+    core::Json options = core::Json::object();  ///< the user's options
+    std::string app_sha256;                     ///< of the rendered app's compact JSON ("" if none)
+    std::string outcome;                        ///< "success" or "failure"
+    std::optional<core::Json> error;            ///< the Cosmos error body on failure
+    std::int64_t time_ms = 0;                   ///< Unix milliseconds
+};
+
+/// Filters for OperationStore::history (empty = any).
+struct HistoryFilter {
+    std::optional<std::string> app_id;
+    std::optional<std::string> package_name;
+    std::size_t limit = 1000;
+};
+
+/// Records of operations.
+class OperationStore {
+public:
+    virtual ~OperationStore() = default;
+    /// Stores a record and returns its id.
+    virtual std::int64_t record(const OperationRecord& record) = 0;
+    /// Matching records, newest first.
+    virtual std::vector<OperationRecord> history(const HistoryFilter& filter) = 0;
+};
+
+/// A package published into the local repository (POST /package/add).
+struct LocalPackage {
+    std::string name;
+    std::string version;
+    std::int64_t release_version = 0;
+    core::Json definition;  ///< the package definition (repository entry form)
+    std::string sha256;     ///< of the uploaded bundle ("" for copies)
+    std::string status;     ///< "Installing", "Installed", "Failed", "Invalid"
+    std::optional<core::Json> error;
+    std::int64_t added_at_ms = 0;
+};
+
+/// The local repository's packages.
+class LocalPackageStore {
+public:
+    virtual ~LocalPackageStore() = default;
+    /// Adds or (replace=true) replaces name+version atomically. Throws PackageVersionAlreadyExists
+    /// when it exists and replace is false.
+    virtual void put(const LocalPackage& package, bool replace) = 0;
+    /// Removes name+version; false when absent.
+    virtual bool remove(const std::string& name, const std::string& version) = 0;
+    /// All packages, by name then release_version.
+    virtual std::vector<LocalPackage> list() = 0;
+};
+
+/// An outgoing HTTP request.
+struct HttpCall {
+    std::string method = "GET";
+    std::string url;  ///< absolute
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    std::chrono::milliseconds timeout{30000};        ///< whole exchange
+    std::uint64_t max_response_bytes = 40ull << 20;  ///< body size limit
+};
+
+/// The answer to an HttpCall. Redirects are not followed; bodies are not decompressed.
+struct HttpReply {
+    int status = 0;
+    std::vector<std::pair<std::string, std::string>> headers;  ///< as received
+    std::string body;
+    /// First header of that name (case-insensitive), if any.
+    std::optional<std::string> header(std::string_view name) const;
+};
+
+/// The one way out to other HTTP services (repositories, Marathon, Mesos, Admin Router).
+/// Throws core::Error: EndpointUriSyntax for an unusable URL, EndpointUriConnection when the
+/// host cannot be reached or the connection fails, TimeoutError when the timeout passes,
+/// PayloadTooLarge past max_response_bytes. A "file://" URL answers GET from the local disk
+/// (200 with the bytes, 404 when missing); the caller decides whether file URLs are allowed.
+class HttpClient {
+public:
+    virtual ~HttpClient() = default;
+    virtual HttpReply send(const HttpCall& call) = 0;
+};
+
+/// Wall-clock time.
+class Clock {
+public:
+    virtual ~Clock() = default;
+    virtual std::int64_t now_ms() = 0;
+};
+
+}  // namespace cosmos::app

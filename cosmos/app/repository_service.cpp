@@ -1,0 +1,305 @@
+#include "cosmos/app/repository_service.h"
+
+#include <algorithm>
+
+#include "cosmos/core/error.h"
+#include "cosmos/core/repository.h"
+
+namespace cosmos::app {
+
+namespace {
+
+constexpr std::string_view kBuiltinScheme = "builtin:";
+
+bool starts_with_ci(const std::string& s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+    }
+    return true;
+}
+
+bool is_builtin(const std::string& uri) {
+    return uri.rfind(kBuiltinScheme, 0) == 0;
+}
+
+}  // namespace
+
+RepositoryService::RepositoryService(RepositoryStore& store, HttpClient& client, Clock& clock,
+                                     RepositoryConfig config)
+    : store_(store),
+      client_(client),
+      clock_(clock),
+      config_(std::move(config)),
+      catalog_(std::make_shared<core::Catalog>()) {}
+
+std::shared_ptr<const core::Catalog> RepositoryService::catalog() const {
+    std::lock_guard lock(mutex_);
+    return catalog_;
+}
+
+Fetched RepositoryService::download(const RepositoryRef& ref,
+                                    const std::optional<std::string>& etag, bool during_add) {
+    if (is_builtin(ref.uri)) {
+        auto it = config_.builtin.find(ref.uri);
+        if (it == config_.builtin.end()) {
+            throw core::repository_uri_connection(ref.name, ref.uri,
+                                                  "no repository of that name is built in");
+        }
+        Fetched f;
+        f.content = {ref.uri, it->second, "builtin", clock_.now_ms() / 1000, std::nullopt};
+        return f;
+    }
+    if (starts_with_ci(ref.uri, "file:") && !config_.configured_file_uris.count(ref.uri)) {
+        throw core::unsupported_repository_uri(ref.uri);
+    }
+    FetchSettings settings = config_.fetch;
+    settings.during_add = during_add;
+    Fetched f = fetch_repository(client_, ref, etag, settings, config_.codec);
+    f.content.fetched_at = clock_.now_ms() / 1000;
+    return f;
+}
+
+std::shared_ptr<const core::RepositoryContent> RepositoryService::decode(
+    const RepositoryRef& ref, const StoredContent& content) {
+    auto out = std::make_shared<core::RepositoryContent>();
+    out->name = ref.name;
+    out->uri = ref.uri;
+    if (is_builtin(ref.uri)) {
+        out->packages =
+            core::packages_for_dcos(core::parse_json(content.body), config_.dcos_version);
+    } else {
+        out->packages = decode_content(content, config_.unzip);
+    }
+    return out;
+}
+
+void RepositoryService::load_stored() {
+    auto refs = store_.list();
+    for (const auto& ref : refs) {
+        RepositoryStatus status;
+        status.ref = ref;
+        try {
+            std::optional<StoredContent> content;
+            if (is_builtin(ref.uri)) {
+                content = download(ref, std::nullopt, false).content;
+            } else {
+                content = store_.load_content(ref.uri);
+            }
+            if (content) {
+                auto decoded = decode(ref, *content);
+                status.packages = decoded->packages.size();
+                status.fetched_at_ms = content->fetched_at * 1000;
+                std::lock_guard lock(mutex_);
+                decoded_[ref.uri] = {content->fetched_at, decoded};
+                if (content->etag) etags_[ref.uri] = *content->etag;
+            }
+        } catch (const core::Error& e) {
+            status.last_error = e.to_json();
+        }
+        std::lock_guard lock(mutex_);
+        status_[ref.uri] = std::move(status);
+    }
+    std::lock_guard lock(mutex_);
+    refs_ = refs;
+    rebuild_locked();
+}
+
+void RepositoryService::refresh() {
+    std::lock_guard refresh_lock(refresh_mutex_);
+    auto refs = store_.list();
+    for (const auto& ref : refs) {
+        std::optional<std::string> etag;
+        bool have_content = false;
+        {
+            std::lock_guard lock(mutex_);
+            have_content = decoded_.count(ref.uri) > 0;
+            if (auto it = etags_.find(ref.uri); have_content && it != etags_.end()) {
+                etag = it->second;
+            }
+        }
+        const std::int64_t attempt = clock_.now_ms();
+        try {
+            Fetched f = download(ref, etag, false);
+            if (f.not_modified) {
+                std::lock_guard lock(mutex_);
+                auto& s = status_[ref.uri];
+                s.ref = ref;
+                s.last_attempt_ms = attempt;
+                s.last_error.reset();
+                ++s.not_modified;
+                continue;
+            }
+            // Decode before storing: content that turned bad never replaces the last good one.
+            auto decoded = decode(ref, f.content);
+            if (!is_builtin(ref.uri)) store_.save_content(f.content);
+            std::lock_guard lock(mutex_);
+            decoded_[ref.uri] = {f.content.fetched_at, decoded};
+            if (f.content.etag) {
+                etags_[ref.uri] = *f.content.etag;
+            } else {
+                etags_.erase(ref.uri);
+            }
+            auto& s = status_[ref.uri];
+            s.ref = ref;
+            s.packages = decoded->packages.size();
+            s.fetched_at_ms = f.content.fetched_at * 1000;
+            s.last_attempt_ms = attempt;
+            s.last_error.reset();
+            ++s.successes;
+        } catch (const core::Error& e) {
+            std::lock_guard lock(mutex_);
+            auto& s = status_[ref.uri];
+            s.ref = ref;
+            s.last_attempt_ms = attempt;
+            s.last_error = e.to_json();
+            ++s.failures;
+        }
+    }
+    std::lock_guard lock(mutex_);
+    refs_ = refs;
+    rebuild_locked();
+}
+
+std::vector<RepositoryStatus> RepositoryService::status() const {
+    std::lock_guard lock(mutex_);
+    std::vector<RepositoryStatus> out;
+    for (const auto& ref : refs_) {
+        auto it = status_.find(ref.uri);
+        RepositoryStatus s = it == status_.end() ? RepositoryStatus{} : it->second;
+        s.ref = ref;
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::vector<RepositoryRef> RepositoryService::list() {
+    auto refs = store_.list();
+    std::lock_guard lock(mutex_);
+    if (refs != refs_) {
+        refs_ = refs;
+        rebuild_locked();
+    }
+    return refs;
+}
+
+std::vector<RepositoryRef> RepositoryService::add(const std::string& name, const std::string& uri,
+                                                  std::optional<std::int64_t> index) {
+    if (!starts_with_ci(uri, "http://") && !starts_with_ci(uri, "https://")) {
+        throw core::unsupported_repository_uri(uri);
+    }
+    RepositoryRef ref{name, uri};
+    Fetched f = download(ref, std::nullopt, true);
+    auto decoded = decode(ref, f.content);
+    auto refs = store_.update([&](const std::vector<RepositoryRef>& current) {
+        bool name_taken = std::any_of(current.begin(), current.end(),
+                                      [&](const RepositoryRef& r) { return r.name == name; });
+        bool uri_taken = std::any_of(current.begin(), current.end(),
+                                     [&](const RepositoryRef& r) { return r.uri == uri; });
+        if (name_taken || uri_taken) {
+            throw core::repository_already_present(
+                name_taken ? std::optional<std::string>(name) : std::nullopt,
+                uri_taken ? std::optional<std::string>(uri) : std::nullopt);
+        }
+        auto size = static_cast<std::int64_t>(current.size());
+        std::int64_t at = index.value_or(size);
+        if (at < 0 || at > size) throw core::repository_add_index_out_of_bounds(at, size);
+        std::vector<RepositoryRef> next = current;
+        next.insert(next.begin() + at, ref);
+        return next;
+    });
+    store_.save_content(f.content);
+    std::lock_guard lock(mutex_);
+    decoded_[uri] = {f.content.fetched_at, decoded};
+    if (f.content.etag) etags_[uri] = *f.content.etag;
+    auto& s = status_[uri];
+    s.ref = ref;
+    s.packages = decoded->packages.size();
+    s.fetched_at_ms = f.content.fetched_at * 1000;
+    s.last_attempt_ms = clock_.now_ms();
+    ++s.successes;
+    refs_ = refs;
+    rebuild_locked();
+    return refs;
+}
+
+std::vector<RepositoryRef> RepositoryService::remove(const std::optional<std::string>& name,
+                                                     const std::optional<std::string>& uri) {
+    if (!name && !uri) throw core::repo_name_or_uri_missing();
+    std::vector<RepositoryRef> removed;
+    auto refs = store_.update([&](const std::vector<RepositoryRef>& current) {
+        std::vector<RepositoryRef> next;
+        removed.clear();
+        for (const auto& r : current) {
+            bool match = (name && uri) ? (r.name == *name && r.uri == *uri)
+                                       : (name ? r.name == *name : r.uri == *uri);
+            (match ? removed : next).push_back(r);
+        }
+        if (removed.empty()) throw core::repository_not_present(name, uri);
+        return next;
+    });
+    for (const auto& r : removed) {
+        bool still_listed = std::any_of(refs.begin(), refs.end(),
+                                        [&](const RepositoryRef& x) { return x.uri == r.uri; });
+        if (still_listed) continue;
+        store_.drop_content(r.uri);
+        std::lock_guard lock(mutex_);
+        decoded_.erase(r.uri);
+        status_.erase(r.uri);
+        etags_.erase(r.uri);
+    }
+    std::lock_guard lock(mutex_);
+    refs_ = refs;
+    rebuild_locked();
+    return refs;
+}
+
+void RepositoryService::set_local_repository(std::string name, std::string uri,
+                                             std::function<std::vector<core::Package>()> provider) {
+    std::lock_guard lock(mutex_);
+    local_ref_ = RepositoryRef{std::move(name), std::move(uri)};
+    local_provider_ = std::move(provider);
+}
+
+void RepositoryService::rebuild() {
+    std::lock_guard lock(mutex_);
+    rebuild_locked();
+}
+
+void RepositoryService::rebuild_locked() {
+    std::vector<std::shared_ptr<const core::RepositoryContent>> repos;
+    if (local_ref_ && local_provider_) {
+        auto local = std::make_shared<core::RepositoryContent>();
+        local->name = local_ref_->name;
+        local->uri = local_ref_->uri;
+        local->packages = local_provider_();
+        repos.push_back(std::move(local));
+    }
+    for (const auto& ref : refs_) {
+        auto it = decoded_.find(ref.uri);
+        if (it != decoded_.end() && it->second.content) {
+            repos.push_back(it->second.content);
+        } else {
+            auto empty = std::make_shared<core::RepositoryContent>();
+            empty->name = ref.name;
+            empty->uri = ref.uri;
+            repos.push_back(std::move(empty));
+        }
+    }
+    catalog_ = std::make_shared<const core::Catalog>(std::move(repos));
+}
+
+double RepositoryService::index_age_seconds() const {
+    std::lock_guard lock(mutex_);
+    std::optional<std::int64_t> oldest;
+    for (const auto& ref : refs_) {
+        auto it = decoded_.find(ref.uri);
+        if (it == decoded_.end()) continue;
+        if (!oldest || it->second.fetched_at < *oldest) oldest = it->second.fetched_at;
+    }
+    if (!oldest) return 0.0;
+    return std::max(0.0,
+                    static_cast<double>(clock_.now_ms()) / 1000.0 - static_cast<double>(*oldest));
+}
+
+}  // namespace cosmos::app

@@ -1,0 +1,117 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cosmos/app/ports.h"
+#include "cosmos/app/repository_fetch.h"
+#include "cosmos/core/catalog.h"
+#include "cosmos/core/render.h"
+
+namespace cosmos::app {
+
+/// What the server knows about one configured repository (the list plus our extra fields).
+struct RepositoryStatus {
+    RepositoryRef ref;
+    std::size_t packages = 0;
+    std::optional<std::int64_t> fetched_at_ms;  ///< of the content being served
+    std::optional<std::int64_t> last_attempt_ms;
+    std::optional<core::Json> last_error;  ///< error body of the last failed refresh
+    std::uint64_t successes = 0;
+    std::uint64_t failures = 0;
+    std::uint64_t not_modified = 0;
+};
+
+/// Settings of the repository service.
+struct RepositoryConfig {
+    FetchSettings fetch;
+    std::string dcos_version = "2.1";
+    /// Repositories compiled into the server: URI ("builtin:<name>") -> universe.json text.
+    std::map<std::string, std::string> builtin;
+    /// file:// URIs the server's own configuration names; the API never accepts file URIs.
+    std::set<std::string> configured_file_uris;
+    Unzipper unzip;
+    core::Codec codec;
+};
+
+/// Repository list, downloads and the merged catalog. Requests never wait for an upstream: the
+/// catalog is rebuilt from stored content and replaced atomically after each refresh.
+class RepositoryService {
+public:
+    RepositoryService(RepositoryStore& store, HttpClient& client, Clock& clock,
+                      RepositoryConfig config);
+
+    /// The current merged catalog (never null; empty before anything was loaded).
+    std::shared_ptr<const core::Catalog> catalog() const;
+
+    /// Builds the catalog from the stored list and content (start-up: serves at once).
+    void load_stored();
+
+    /// Downloads every repository once, in priority order. A repository that fails keeps its
+    /// last good content; the failure is kept in its status. Rebuilds the catalog.
+    void refresh();
+
+    /// The list in priority order, with status.
+    std::vector<RepositoryStatus> status() const;
+
+    /// The list in priority order (Cosmos: read from the store, not from a cache).
+    std::vector<RepositoryRef> list();
+
+    /// Cosmos's add: http(s) only (UnsupportedRepositoryUri), downloaded once (any failure fails
+    /// the add), then inserted at index (appended when absent; RepositoryAddIndexOutOfBounds,
+    /// RepositoryAlreadyPresent). Returns the new list.
+    std::vector<RepositoryRef> add(const std::string& name, const std::string& uri,
+                                   std::optional<std::int64_t> index);
+
+    /// Cosmos's delete: by name and/or uri, both must match when both are given
+    /// (RepoNameOrUriMissing, RepositoryNotPresent). Returns the new list.
+    std::vector<RepositoryRef> remove(const std::optional<std::string>& name,
+                                      const std::optional<std::string>& uri);
+
+    /// Adds a repository that is always consulted first (the local repository of published
+    /// packages); provider returns its current packages. Rebuild with rebuild().
+    void set_local_repository(std::string name, std::string uri,
+                              std::function<std::vector<core::Package>()> provider);
+
+    /// Rebuilds the catalog from what is stored (after the local repository changes).
+    void rebuild();
+
+    /// Seconds since the oldest content being served was fetched (0 when nothing is loaded).
+    double index_age_seconds() const;
+
+private:
+    struct Decoded {
+        std::int64_t fetched_at = 0;
+        std::shared_ptr<const core::RepositoryContent> content;
+    };
+
+    Fetched download(const RepositoryRef& ref, const std::optional<std::string>& etag,
+                     bool during_add);
+    std::shared_ptr<const core::RepositoryContent> decode(const RepositoryRef& ref,
+                                                          const StoredContent& content);
+    void rebuild_locked();
+
+    RepositoryStore& store_;
+    HttpClient& client_;
+    Clock& clock_;
+    RepositoryConfig config_;
+
+    mutable std::mutex mutex_;  // guards everything below
+    std::shared_ptr<const core::Catalog> catalog_;
+    std::map<std::string, Decoded> decoded_;          // by URI
+    std::map<std::string, RepositoryStatus> status_;  // by URI
+    std::map<std::string, std::string> etags_;        // by URI, of the content being served
+    std::vector<RepositoryRef> refs_;
+    std::optional<RepositoryRef> local_ref_;
+    std::function<std::vector<core::Package>()> local_provider_;
+    std::mutex refresh_mutex_;  // one refresh at a time
+};
+
+}  // namespace cosmos::app

@@ -1,0 +1,296 @@
+#include "cosmos/http/handlers.h"
+
+#include <list>
+#include <mutex>
+#include <unordered_map>
+
+#include "cosmos/app/package_actions.h"
+#include "cosmos/core/error.h"
+#include "cosmos/http/media_types.h"
+#include "cosmos/http/rpc.h"
+#include "cosmos/http/wire.h"
+
+namespace cosmos::http {
+
+namespace {
+
+template <typename T>
+T require(Checked<T>&& checked) {
+    if (auto* error = std::get_if<core::Error>(&checked)) throw std::move(*error);
+    return std::get<T>(std::move(checked));
+}
+
+template <typename Body, typename Decode>
+TypedRequest<Body> validate(const HttpRequest& request, const EndpointSpec& spec, Decode&& decode) {
+    return require(validate_typed<Body>(request, spec, std::forward<Decode>(decode)));
+}
+
+std::string host_header(const ValidatedRequest& r) {
+    return r.port ? r.host + ":" + *r.port : r.host;
+}
+
+HttpResponse json_response(const ValidatedRequest& request, const core::Json& body) {
+    HttpResponse response;
+    response.status = 200;
+    response.headers.push_back({"Content-Type", request.response_type->to_string()});
+    response.body = core::to_compact(core::drop_nulls(body));
+    return response;
+}
+
+core::UrlRewriter rewriter(const ValidatedRequest& request) {
+    std::string scheme = request.scheme;
+    std::string host = host_header(request);
+    return [scheme, host](const std::string& url) { return proxy_url(scheme, host, url); };
+}
+
+core::Package rewritten(const core::Package& package, const core::UrlRewriter& rewrite) {
+    core::Package copy = package;
+    if (copy.resource) copy.resource = core::rewrite_resource_urls(*copy.resource, rewrite);
+    return copy;
+}
+
+// Search answers are a pure function of the catalog, the query and the proxy prefix, and the
+// same few requests (the CLI's and the UI's) repeat, so the encoded bodies are kept.
+class SearchCache {
+public:
+    std::optional<std::string> get(const void* catalog, const std::string& key) {
+        std::lock_guard lock(mutex_);
+        if (catalog != catalog_) return std::nullopt;
+        auto it = entries_.find(key);
+        if (it == entries_.end()) return std::nullopt;
+        return it->second;
+    }
+    void put(const void* catalog, const std::string& key, const std::string& body) {
+        std::lock_guard lock(mutex_);
+        if (catalog != catalog_) {
+            entries_.clear();
+            order_.clear();
+            catalog_ = catalog;
+        }
+        if (entries_.emplace(key, body).second) order_.push_back(key);
+        while (order_.size() > kCapacity) {
+            entries_.erase(order_.front());
+            order_.pop_front();
+        }
+    }
+
+private:
+    static constexpr std::size_t kCapacity = 256;
+    std::mutex mutex_;
+    const void* catalog_ = nullptr;
+    std::unordered_map<std::string, std::string> entries_;
+    std::list<std::string> order_;
+};
+
+HttpResponse capabilities(const HttpRequest& request) {
+    static const EndpointSpec spec = no_body_endpoint({kCapabilitiesType});
+    auto validated = require(validate_request(request, spec));
+    return json_response(validated, encode_capabilities());
+}
+
+HttpResponse search(ServerContext& ctx, SearchCache& cache, const HttpRequest& request) {
+    static const EndpointSpec spec = rpc_endpoint(kSearchRequestType, {kSearchResponseType});
+    auto typed = validate<app::SearchRequest>(request, spec, decode_search_request);
+    auto catalog = ctx.repositories.catalog();
+    const auto& r = typed.request;
+    std::string key = r.scheme + "://" + host_header(r) + "\n" +
+                      (typed.body.query ? "q:" + *typed.body.query : std::string("all"));
+    HttpResponse response;
+    response.status = 200;
+    response.headers.push_back({"Content-Type", r.response_type->to_string()});
+    if (auto body = cache.get(catalog.get(), key)) {
+        response.body = std::move(*body);
+        return response;
+    }
+    auto rewrite = rewriter(r);
+    core::Json packages = core::Json::array();
+    for (const auto& result : catalog->search(typed.body.query)) {
+        packages.push_back(core::encode_search_result(result, rewrite));
+    }
+    response.body = core::to_compact(core::Json{{"packages", std::move(packages)}});
+    cache.put(catalog.get(), key, response.body);
+    return response;
+}
+
+HttpResponse describe(ServerContext& ctx, const HttpRequest& request) {
+    static const EndpointSpec spec =
+        rpc_endpoint(kDescribeRequestType, {kDescribeResponseV3Type, kDescribeResponseV2Type});
+    auto typed = validate<app::DescribeRequest>(request, spec, decode_describe_request);
+    auto selected = app::select_package(ctx.repositories.catalog(), typed.body.package_name,
+                                        typed.body.package_version);
+    core::Package package = rewritten(*selected.package, rewriter(typed.request));
+    if (typed.request.response_index == 1) {
+        return json_response(typed.request, core::encode_describe_v2(package));
+    }
+    return json_response(typed.request, core::Json{{"package", core::encode_package(package)}});
+}
+
+HttpResponse list_versions(ServerContext& ctx, const HttpRequest& request) {
+    static const EndpointSpec spec =
+        rpc_endpoint(kListVersionsRequestType, {kListVersionsResponseType});
+    auto typed = validate<app::ListVersionsRequest>(request, spec, decode_list_versions_request);
+    core::Json results = core::Json::object();
+    for (const auto& [version, release] :
+         ctx.repositories.catalog()->list_versions(typed.body.package_name)) {
+        // Cosmos: releaseVersion is a string here (a number everywhere else).
+        results[version] = std::to_string(release);
+    }
+    return json_response(typed.request, core::Json{{"results", std::move(results)}});
+}
+
+HttpResponse render(ServerContext& ctx, const HttpRequest& request) {
+    static const EndpointSpec spec = rpc_endpoint(kRenderRequestType, {kRenderResponseType});
+    auto typed = validate<app::RenderRequest>(request, spec, decode_render_request);
+    auto selected = app::select_package(ctx.repositories.catalog(), typed.body.package_name,
+                                        typed.body.package_version);
+    auto rendered = app::render_package(selected, typed.body.options.value_or(core::Json::object()),
+                                        typed.body.app_id, ctx.codec);
+    return json_response(typed.request, core::Json{{"marathonJson", std::move(rendered.app)}});
+}
+
+core::Json repository_list_body(ServerContext& ctx, const std::vector<app::RepositoryRef>& refs) {
+    auto statuses = ctx.repositories.status();
+    core::Json list = core::Json::array();
+    for (const auto& ref : refs) {
+        core::Json item{{"name", ref.name}, {"uri", ref.uri}};
+        // Extra fields (clients ignore unknown fields): how the last refresh went.
+        for (const auto& s : statuses) {
+            if (s.ref.uri != ref.uri) continue;
+            core::Json status{{"packages", s.packages}};
+            if (s.fetched_at_ms) status["fetchedAt"] = *s.fetched_at_ms;
+            if (s.last_attempt_ms) status["lastAttempt"] = *s.last_attempt_ms;
+            status["healthy"] = !s.last_error.has_value();
+            if (s.last_error) status["lastError"] = *s.last_error;
+            item["status"] = std::move(status);
+        }
+        list.push_back(std::move(item));
+    }
+    return core::Json{{"repositories", std::move(list)}};
+}
+
+HttpResponse repository_list(ServerContext& ctx, const HttpRequest& request) {
+    static const EndpointSpec spec =
+        rpc_endpoint(kRepositoryListRequestType, {kRepositoryListResponseType});
+    auto typed =
+        validate<app::RepositoryListRequest>(request, spec, decode_repository_list_request);
+    return json_response(typed.request, repository_list_body(ctx, ctx.repositories.list()));
+}
+
+HttpResponse repository_add(ServerContext& ctx, const HttpRequest& request) {
+    static const EndpointSpec spec =
+        rpc_endpoint(kRepositoryAddRequestType, {kRepositoryAddResponseType});
+    auto typed = validate<app::RepositoryAddRequest>(request, spec, decode_repository_add_request);
+    auto refs = ctx.repositories.add(typed.body.name, typed.body.uri, typed.body.index);
+    return json_response(typed.request, repository_list_body(ctx, refs));
+}
+
+HttpResponse repository_delete(ServerContext& ctx, const HttpRequest& request) {
+    static const EndpointSpec spec =
+        rpc_endpoint(kRepositoryDeleteRequestType, {kRepositoryDeleteResponseType});
+    auto typed =
+        validate<app::RepositoryDeleteRequest>(request, spec, decode_repository_delete_request);
+    auto refs = ctx.repositories.remove(typed.body.name, typed.body.uri);
+    return json_response(typed.request, repository_list_body(ctx, refs));
+}
+
+HttpResponse resource(ServerContext& ctx, const HttpRequest& request) {
+    auto validated = require(validate_resource_request(request));
+    auto catalog = ctx.repositories.catalog();
+    auto proxied =
+        app::proxy_resource(*catalog, ctx.client, validated.url, "cosmos/" + ctx.cosmos_version,
+                            ctx.proxy_max_bytes, ctx.codec);
+    HttpResponse response;
+    response.status = 200;
+    auto parsed = parse_media_type(proxied.content_type);
+    response.headers.push_back(
+        {"Content-Type", parsed ? parsed->to_string() : proxied.content_type});
+    if (proxied.file_name) {
+        response.headers.push_back(
+            {"Content-Disposition", "attachment; filename=\"" + *proxied.file_name + "\""});
+    }
+    response.body = std::move(proxied.body);
+    return response;
+}
+
+HttpResponse health(ServerContext& ctx) {
+    core::Json body{{"status", "ok"}};
+    core::Json repos = core::Json::array();
+    for (const auto& s : ctx.repositories.status()) {
+        repos.push_back(core::Json{{"name", s.ref.name},
+                                   {"healthy", !s.last_error.has_value()},
+                                   {"packages", s.packages}});
+    }
+    body["repositories"] = std::move(repos);
+    body["indexAgeSeconds"] = ctx.repositories.index_age_seconds();
+    HttpResponse response;
+    response.headers.push_back({"Content-Type", "application/json"});
+    response.body = body.dump();
+    return response;
+}
+
+HttpResponse metrics(ServerContext& ctx) {
+    std::vector<RepositoryGauge> gauges;
+    auto now_age = ctx.repositories.index_age_seconds();
+    for (const auto& s : ctx.repositories.status()) {
+        RepositoryGauge g;
+        g.name = s.ref.name;
+        g.successes = s.successes;
+        g.failures = s.failures;
+        g.not_modified = s.not_modified;
+        g.up = !s.last_error.has_value();
+        g.packages = s.packages;
+        if (s.fetched_at_ms && s.last_attempt_ms) {
+            g.age_seconds = std::max<double>(0, (*s.last_attempt_ms - *s.fetched_at_ms) / 1000.0);
+        }
+        gauges.push_back(std::move(g));
+    }
+    HttpResponse response;
+    response.headers.push_back({"Content-Type", "text/plain; version=0.0.4; charset=utf-8"});
+    response.body = ctx.metrics.render(gauges, now_age);
+    return response;
+}
+
+}  // namespace
+
+std::string proxy_url(const std::string& scheme, const std::string& host, const std::string& url) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out = scheme + "://" + host + "/package/resource?url=";
+    for (unsigned char c : url) {
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     std::string_view("-._~:/?#[]@!$&'()*+,;=%").find(static_cast<char>(c)) !=
+                         std::string_view::npos;
+        if (plain) {
+            out.push_back(static_cast<char>(c));
+        } else {
+            out.push_back('%');
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 0xF]);
+        }
+    }
+    return out;
+}
+
+void register_routes(Router& router, ServerContext& ctx) {
+    auto cache = std::make_shared<SearchCache>();
+    router.add("GET", "/capabilities", "capabilities", capabilities);
+    router.add("POST", "/package/search", "package/search",
+               [&ctx, cache](const HttpRequest& r) { return search(ctx, *cache, r); });
+    router.add("POST", "/package/describe", "package/describe",
+               [&ctx](const HttpRequest& r) { return describe(ctx, r); });
+    router.add("POST", "/package/list-versions", "package/list-versions",
+               [&ctx](const HttpRequest& r) { return list_versions(ctx, r); });
+    router.add("POST", "/package/render", "package/render",
+               [&ctx](const HttpRequest& r) { return render(ctx, r); });
+    router.add("POST", "/package/repository/list", "package/repository/list",
+               [&ctx](const HttpRequest& r) { return repository_list(ctx, r); });
+    router.add("POST", "/package/repository/add", "package/repository/add",
+               [&ctx](const HttpRequest& r) { return repository_add(ctx, r); });
+    router.add("POST", "/package/repository/delete", "package/repository/delete",
+               [&ctx](const HttpRequest& r) { return repository_delete(ctx, r); });
+    router.add("GET", "/package/resource", "package/resource",
+               [&ctx](const HttpRequest& r) { return resource(ctx, r); });
+    router.add("GET", "/health", "health", [&ctx](const HttpRequest&) { return health(ctx); });
+    router.add("GET", "/metrics", "metrics", [&ctx](const HttpRequest&) { return metrics(ctx); });
+}
+
+}  // namespace cosmos::http

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cosmos/http/message.h"
+
+namespace cosmos::http {
+
+/// What the router observed about one request (for the access log and metrics).
+struct RequestRecord {
+    std::string method;
+    std::string path;
+    std::string endpoint;  ///< the route's name, "unknown" for unrouted paths
+    int status = 0;
+    double milliseconds = 0;
+    std::string error_type;  ///< the Cosmos error type of an error response, else ""
+};
+
+/// Dispatches requests to routes by method and exact path, and is the one place where errors
+/// become HTTP responses: a core::Error becomes its Cosmos error body, any other exception a 500
+/// unhandled_exception. Unknown paths and wrong methods get 404 with an empty body (as Cosmos).
+class Router {
+public:
+    using Route = std::function<HttpResponse(const HttpRequest&)>;
+    using Observer = std::function<void(const RequestRecord&)>;
+
+    /// Registers a route; name labels it in logs and metrics.
+    void add(std::string method, std::string path, std::string name, Route route);
+
+    /// Called after every request (must be thread-safe).
+    void set_observer(Observer observer) { observer_ = std::move(observer); }
+
+    /// Handles one request. Never throws.
+    HttpResponse handle(const HttpRequest& request) const noexcept;
+
+    /// The names of all routes, for metrics.
+    std::vector<std::string> route_names() const;
+
+private:
+    struct Entry {
+        std::string name;
+        Route route;
+    };
+    std::map<std::pair<std::string, std::string>, Entry> routes_;
+    Observer observer_;
+};
+
+}  // namespace cosmos::http
