@@ -75,7 +75,7 @@ TreeReport run(TreeSource& source, const TreeOptions& options, bool prepare,
         if (checked.entry) {
             // Every revision's entry is checked against the served formats, also by validate:
             // a package that no DC/OS release could load is an error in the tree.
-            auto prepared = core::prepare_entry(*checked.entry, revision.path, repo);
+            auto prepared = core::prepare_entry(*checked.entry, revision.path, repo, prepare);
             for (auto& p : prepared.problems)
                 out.problems.push_back(std::move(p));
             if (prepare) out.prepared = std::move(prepared);

@@ -30,16 +30,14 @@ public:
     bool binary(binary_t&) { return false; }
 
     bool start_object(std::size_t) {
-        Json* slot = place(Json::object());
-        stack_.push_back({slot, path_.size()});
+        open(Json::object());
         return true;
     }
     bool key(string_t& k) {
         Json& object = *stack_.back().value;
-        path_.resize(stack_.back().path_depth);  // drop the previous sibling's token
-        std::string pointer = current_pointer() + "/" + escape_pointer_token(k);
         auto it = object.find(k);
-        if (it != object.end()) pending_.push_back({pointer, *it});
+        // Pointers are built only for duplicates: most documents have none.
+        if (it != object.end()) pending_.push_back({pointer_to(k), *it});
         pending_key_ = std::move(k);
         return true;
     }
@@ -48,8 +46,7 @@ public:
         return true;
     }
     bool start_array(std::size_t) {
-        Json* slot = place(Json::array());
-        stack_.push_back({slot, path_.size()});
+        open(Json::array());
         return true;
     }
     bool end_array() {
@@ -79,20 +76,21 @@ public:
     }
 
 private:
+    // An open container and how its parent names it (escaped pointer token; "" for the root).
     struct Frame {
         Json* value;
-        std::size_t path_depth;
+        std::string token;
     };
     struct Pending {
         std::string pointer;
         Json previous;
     };
 
-    std::string current_pointer() const {
+    std::string pointer_to(const std::string& key) const {
         std::string out;
-        for (const auto& token : path_)
-            out += "/" + token;
-        return out;
+        for (std::size_t i = 1; i < stack_.size(); ++i)
+            out += "/" + stack_[i].token;
+        return out + "/" + escape_pointer_token(key);
     }
 
     template <typename V>
@@ -101,30 +99,37 @@ private:
         return true;
     }
 
+    void open(Json&& container) {
+        std::string token;
+        if (!stack_.empty()) {
+            const Json& parent = *stack_.back().value;
+            token = parent.is_object() ? escape_pointer_token(pending_key_)
+                                       : std::to_string(parent.size());
+        }
+        Json* slot = place(std::move(container));
+        stack_.push_back({slot, std::move(token)});
+    }
+
     // Stores a value in the current container and returns where it lives. Containers are filled
-    // in place, so the pointers kept on the stack stay valid until their end event.
+    // in place and receive nothing while a child is open, so the pointers kept on the stack stay
+    // valid until their end event.
     Json* place(Json&& v) {
         if (stack_.empty()) {
             root_ = std::move(v);
-            path_.clear();
             return &root_;
         }
         Json& parent = *stack_.back().value;
-        path_.resize(stack_.back().path_depth);
         if (parent.is_object()) {
             Json& slot = parent[pending_key_];
             slot = std::move(v);
-            path_.push_back(escape_pointer_token(pending_key_));
             return &slot;
         }
-        path_.push_back(std::to_string(parent.size()));
         parent.push_back(std::move(v));
         return &parent.back();
     }
 
     Json& root_;
     std::vector<Frame> stack_;
-    std::vector<std::string> path_;
     std::string pending_key_;
     std::vector<Pending> pending_;
     std::string error_;

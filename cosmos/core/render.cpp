@@ -145,11 +145,20 @@ std::optional<Json> decode_options_label(std::string_view label) {
 
 Json render_template(const Package& package, const std::string& template_text,
                      const Json& resolved_options) {
+    try {
+        return render_template(package, MustacheTemplate::parse(template_text), resolved_options);
+    } catch (const MustacheError& e) {
+        throw unhandled_exception(e.what());
+    }
+}
+
+Json render_template(const Package& package, const MustacheTemplate& compiled,
+                     const Json& resolved_options) {
     Json context = render_context(package, resolved_options);
 
     std::string text;
     try {
-        text = MustacheTemplate::parse(template_text).render(context);
+        text = compiled.render(context);
     } catch (const MustacheError& e) {
         throw unhandled_exception(e.what());
     }

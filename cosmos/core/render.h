@@ -12,6 +12,7 @@
 namespace cosmos::core {
 
 class JsonSchema;
+class MustacheTemplate;
 
 /// Byte transforms the renderer needs but cannot do itself (core has no zlib): gzip and gunzip.
 struct Codec {
@@ -51,6 +52,10 @@ Json render_context(const Package& package, const Json& resolved_options);
 /// Steps 3 and 4 of render_marathon_app() alone: renders the template (which must exist) with the
 /// context of render_context() and returns the parsed JSON object, before decoration.
 Json render_template(const Package& package, const std::string& template_text,
+                     const Json& resolved_options);
+
+/// render_template() with a template compiled already.
+Json render_template(const Package& package, const MustacheTemplate& compiled,
                      const Json& resolved_options);
 
 /// Renders the package's Marathon template exactly as Cosmos 0.6.3 does:

@@ -152,13 +152,14 @@ Json downgrade_for_old_dcos(const Json& entry) {
     return out;
 }
 
-PreparedEntry prepare_entry(const Json& entry, std::string_view path, const RepoSchemas& schemas) {
+PreparedEntry prepare_entry(const Json& entry, std::string_view path, const RepoSchemas& schemas,
+                            bool with_texts) {
     PreparedEntry out;
     out.name = entry.value("name", "");
     if (auto it = entry.find("releaseVersion"); it != entry.end() && it->is_number_unsigned()) {
         out.release_version = it->get<ReleaseVersion>();
     }
-    append_python_text(out.text, entry);
+    if (with_texts) append_python_text(out.text, entry);
     bool old_served = false;
     bool v4_served = false;
     bool v5_served = false;
@@ -181,15 +182,17 @@ PreparedEntry prepare_entry(const Json& entry, std::string_view path, const Repo
         validate_into(entry, schemas.entry_v5, path, "repository format v5", out.problems);
     if (v4_served)
         validate_into(entry, schemas.entry_v4, path, "repository format v4", out.problems);
-    bool legacy = served_to(entry, kLegacyZipRelease);
+    bool legacy = with_texts && served_to(entry, kLegacyZipRelease);
     if (old_served || legacy) {
         Json old_entry = downgrade_for_old_dcos(entry);
         if (old_served) {
             validate_into(old_entry, schemas.entry_v3, path, "repository format v3 (DC/OS 1.8-1.9)",
                           out.problems);
-            std::string text;
-            append_python_text(text, old_entry);
-            out.old_text = std::move(text);
+            if (with_texts) {
+                std::string text;
+                append_python_text(text, old_entry);
+                out.old_text = std::move(text);
+            }
         }
         if (legacy) add_legacy_files(old_entry, out);
     }

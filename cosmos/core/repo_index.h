@@ -70,8 +70,9 @@ struct PreparedEntry {
 
 /// Prepares an entry: the served texts, the DC/OS releases it reaches, and validation of each form
 /// against the repository format of each release that gets it. path names the revision in
-/// problems.
-PreparedEntry prepare_entry(const Json& entry, std::string_view path, const RepoSchemas& schemas);
+/// problems. With with_texts false only the validation is done (no texts, no legacy files).
+PreparedEntry prepare_entry(const Json& entry, std::string_view path, const RepoSchemas& schemas,
+                            bool with_texts = true);
 
 /// Orders prepared entries by name, then releaseVersion (the output is deterministic).
 void sort_entries(std::vector<PreparedEntry>& entries);

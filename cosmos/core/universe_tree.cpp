@@ -137,9 +137,10 @@ public:
                 }
             }
         }
+        std::optional<MustacheTemplate> compiled_template;
         if (template_text) {
             try {
-                (void)MustacheTemplate::parse(*template_text);
+                compiled_template.emplace(MustacheTemplate::parse(*template_text));
             } catch (const MustacheError& e) {
                 error(kTemplateFile, std::string("template does not parse: ") + e.what());
                 template_text = nullptr;
@@ -162,7 +163,9 @@ public:
         }
         if (config && truthy(*config)) entry["config"] = *config;
         if (command && truthy(*command)) entry["command"] = *command;
-        check_renders(entry, compiled_config ? &*compiled_config : nullptr);
+        if (compiled_template) {
+            check_renders(entry, *compiled_template, compiled_config ? &*compiled_config : nullptr);
+        }
         if (!has_errors(out_.problems)) out_.entry = std::move(entry);
     }
 
@@ -306,7 +309,8 @@ private:
         }
     }
 
-    void check_renders(const Json& entry, const JsonSchema* compiled_config) {
+    void check_renders(const Json& entry, const MustacheTemplate& compiled_template,
+                       const JsonSchema* compiled_config) {
         Package package;
         try {
             package = decode_package(entry);
@@ -317,8 +321,6 @@ private:
             error(kPackageFile, "the package service cannot decode this package: " + why);
             return;
         }
-        auto text = package.marathon_template();
-        if (!text) return;
         auto report = [&](std::string message) {
             if (options_.strict) {
                 error(kTemplateFile, std::move(message));
@@ -328,7 +330,7 @@ private:
         };
         try {
             Json resolved = resolve_options(package.config, Json::object(), compiled_config);
-            (void)render_template(package, *text, resolved);
+            (void)render_template(package, compiled_template, resolved);
         } catch (const Error& e) {
             std::string detail = e.what();
             if (e.type() == "JsonParsingError" && e.data().contains("parsingErrorMessage")) {
