@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "cosmos/adapters/digest.h"
 #include "cosmos/adapters/gzip_codec.h"
 #include "cosmos/adapters/http_client.h"
 #include "cosmos/adapters/package_tree.h"
@@ -18,6 +19,7 @@
 #include "cosmos/adapters/system_clock.h"
 #include "cosmos/adapters/zip_archive.h"
 #include "cosmos/app/repository_service.h"
+#include "cosmos/app/service_manager.h"
 #include "cosmos/core/error.h"
 #include "cosmos/http/handlers.h"
 #include "cosmos/http/listener.h"
@@ -156,8 +158,18 @@ int main(int argc, char** argv) {
         cosmos::app::RepositoryService repositories(store, client, clock, repo_config);
         repositories.load_stored();
 
+        cosmos::app::ServiceConfig service_config;
+        service_config.cluster.marathon_uri = config.marathon_uri;
+        service_config.cluster.mesos_uri = config.mesos_uri;
+        service_config.cluster.admin_router_uri = config.admin_router_uri;
+        service_config.cluster.user_agent = "cosmos/" + version;
+        service_config.codec = codec;
+        service_config.sha256 = [](std::string_view b) { return cosmos::adapters::sha256_hex(b); };
+        cosmos::app::ServiceManager services(repositories, client, store, clock, service_config);
+
         cosmos::http::Metrics metrics;
         cosmos::http::ServerContext context{repositories, client, codec, metrics, version};
+        context.services = &services;
         cosmos::http::Router router;
         cosmos::http::register_routes(router, context);
         router.set_observer([&](const cosmos::http::RequestRecord& r) {
@@ -217,6 +229,7 @@ int main(int argc, char** argv) {
         sigwait(&signals, &signal_number);
         logger.log(Level::kInfo, "signal %d: finishing requests in flight", signal_number);
         listener->stop(10000);
+        services.stop();
         bool finished = false;
         {
             std::unique_lock lock(stop_mutex);

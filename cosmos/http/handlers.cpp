@@ -1,10 +1,12 @@
 #include "cosmos/http/handlers.h"
 
+#include <ctime>
 #include <list>
 #include <mutex>
 #include <unordered_map>
 
 #include "cosmos/app/package_actions.h"
+#include "cosmos/app/service_manager.h"
 #include "cosmos/core/error.h"
 #include "cosmos/http/media_types.h"
 #include "cosmos/http/rpc.h"
@@ -212,6 +214,124 @@ HttpResponse resource(ServerContext& ctx, const HttpRequest& request) {
     return response;
 }
 
+app::ServiceManager& services(ServerContext& ctx) {
+    if (!ctx.services) throw core::not_implemented("service management");
+    return *ctx.services;
+}
+
+HttpResponse install(ServerContext& ctx, const HttpRequest& request) {
+    static const EndpointSpec spec =
+        rpc_endpoint(kInstallRequestType, {kInstallResponseV2Type, kInstallResponseV1Type});
+    auto typed = validate<app::InstallRequest>(request, spec, decode_install_request);
+    const bool v1 = typed.request.response_index == 1;
+    auto result = services(ctx).install(typed.body, typed.request.authorization, v1);
+    core::Json body{{"packageName", result.package_name},
+                    {"packageVersion", result.package_version}};
+    if (result.app_id) body["appId"] = *result.app_id;
+    if (!v1) {
+        if (result.post_install_notes) body["postInstallNotes"] = *result.post_install_notes;
+        if (result.cli) {
+            core::Resource holder;
+            holder.cli = result.cli;
+            body["cli"] = core::encode_resource(
+                core::rewrite_resource_urls(holder, rewriter(typed.request)), true)["cli"];
+        }
+    }
+    return json_response(typed.request, body);
+}
+
+HttpResponse list(ServerContext& ctx, const HttpRequest& request) {
+    static const EndpointSpec spec = rpc_endpoint(kListRequestType, {kListResponseType});
+    auto typed = validate<app::ListRequest>(request, spec, decode_list_request);
+    auto rewrite = rewriter(typed.request);
+    core::Json packages = core::Json::array();
+    for (const auto& installed : services(ctx).list(typed.body, typed.request.authorization)) {
+        core::Json information{
+            {"packageDefinition", core::encode_list_definition(installed.package)}};
+        if (installed.package.resource) {
+            core::Json resource = core::encode_resource(
+                core::rewrite_resource_urls(*installed.package.resource, rewrite), false);
+            if (!resource.empty()) information["resourceDefinition"] = std::move(resource);
+        }
+        packages.push_back(core::Json{{"appId", installed.app_id},
+                                      {"packageInformation", std::move(information)}});
+    }
+    return json_response(typed.request, core::Json{{"packages", std::move(packages)}});
+}
+
+HttpResponse uninstall(ServerContext& ctx, const HttpRequest& request) {
+    static const EndpointSpec spec = rpc_endpoint(kUninstallRequestType, {kUninstallResponseType});
+    auto typed = validate<app::UninstallRequest>(request, spec, decode_uninstall_request);
+    core::Json results = core::Json::array();
+    for (const auto& r : services(ctx).uninstall(typed.body, typed.request.authorization)) {
+        core::Json item{{"packageName", r.package_name}, {"appId", r.app_id}};
+        if (r.package_version) item["packageVersion"] = *r.package_version;
+        if (r.post_uninstall_notes) item["postUninstallNotes"] = *r.post_uninstall_notes;
+        results.push_back(std::move(item));
+    }
+    return json_response(typed.request, core::Json{{"results", std::move(results)}});
+}
+
+HttpResponse service_describe(ServerContext& ctx, const HttpRequest& request) {
+    static const EndpointSpec spec =
+        rpc_endpoint(kServiceDescribeRequestType, {kServiceDescribeResponseType});
+    auto typed =
+        validate<app::ServiceDescribeRequest>(request, spec, decode_service_describe_request);
+    auto d = services(ctx).describe(typed.body, typed.request.authorization);
+    // Cosmos rewrites resource URLs only for a package read from the app's label.
+    core::Package package =
+        d.from_label ? rewritten(d.package, rewriter(typed.request)) : d.package;
+    core::Json body{{"package", core::encode_package(package)},
+                    {"upgradesTo", d.upgrades_to},
+                    {"downgradesTo", d.downgrades_to}};
+    if (d.resolved_options) body["resolvedOptions"] = *d.resolved_options;
+    if (d.user_provided_options) body["userProvidedOptions"] = *d.user_provided_options;
+    return json_response(typed.request, body);
+}
+
+HttpResponse service_update(ServerContext& ctx, const HttpRequest& request) {
+    static const EndpointSpec spec =
+        rpc_endpoint(kServiceUpdateRequestType, {kServiceUpdateResponseType});
+    auto typed = validate<app::ServiceUpdateRequest>(request, spec, decode_service_update_request);
+    auto result = services(ctx).update(typed.body, typed.request.authorization);
+    return json_response(typed.request,
+                         core::Json{{"package", core::encode_package(result.package)},
+                                    {"resolvedOptions", result.resolved_options},
+                                    {"marathonDeploymentId", result.deployment_id}});
+}
+
+std::string iso_time(std::int64_t ms) {
+    std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char buffer[40];
+    std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%S", &tm);
+    char full[48];
+    std::snprintf(full, sizeof(full), "%s.%03dZ", buffer, static_cast<int>(ms % 1000));
+    return full;
+}
+
+HttpResponse history(ServerContext& ctx, const HttpRequest& request) {
+    static const EndpointSpec spec = rpc_endpoint(kHistoryRequestType, {kHistoryResponseType});
+    auto typed =
+        validate<app::PackageHistoryRequest>(request, spec, decode_package_history_request);
+    core::Json records = core::Json::array();
+    for (const auto& r : services(ctx).history(typed.body)) {
+        core::Json item{{"id", r.id},
+                        {"operation", r.operation},
+                        {"packageName", r.package_name},
+                        {"packageVersion", r.package_version},
+                        {"appId", r.app_id},
+                        {"options", r.options},
+                        {"appSha256", r.app_sha256},
+                        {"outcome", r.outcome},
+                        {"time", iso_time(r.time_ms)}};
+        if (r.error) item["error"] = *r.error;
+        records.push_back(std::move(item));
+    }
+    return json_response(typed.request, core::Json{{"records", std::move(records)}});
+}
+
 HttpResponse health(ServerContext& ctx) {
     core::Json body{{"status", "ok"}};
     core::Json repos = core::Json::array();
@@ -289,6 +409,22 @@ void register_routes(Router& router, ServerContext& ctx) {
                [&ctx](const HttpRequest& r) { return repository_delete(ctx, r); });
     router.add("GET", "/package/resource", "package/resource",
                [&ctx](const HttpRequest& r) { return resource(ctx, r); });
+    router.add("POST", "/package/install", "package/install",
+               [&ctx](const HttpRequest& r) { return install(ctx, r); });
+    router.add("POST", "/package/list", "package/list",
+               [&ctx](const HttpRequest& r) { return list(ctx, r); });
+    router.add("POST", "/package/uninstall", "package/uninstall",
+               [&ctx](const HttpRequest& r) { return uninstall(ctx, r); });
+    router.add("POST", "/package/history", "package/history",
+               [&ctx](const HttpRequest& r) { return history(ctx, r); });
+    // Admin Router exposes /service/* as /cosmos/service/*; serve both so the CLI also works
+    // when pointed at this server directly.
+    for (std::string prefix : {"", "/cosmos"}) {
+        router.add("POST", prefix + "/service/describe", "service/describe",
+                   [&ctx](const HttpRequest& r) { return service_describe(ctx, r); });
+        router.add("POST", prefix + "/service/update", "service/update",
+                   [&ctx](const HttpRequest& r) { return service_update(ctx, r); });
+    }
     router.add("GET", "/health", "health", [&ctx](const HttpRequest&) { return health(ctx); });
     router.add("GET", "/metrics", "metrics", [&ctx](const HttpRequest&) { return metrics(ctx); });
 }

@@ -1,0 +1,414 @@
+#include "cosmos/app/service_manager.h"
+
+#include <algorithm>
+
+#include "cosmos/app/package_actions.h"
+#include "cosmos/core/app_id.h"
+#include "cosmos/core/error.h"
+#include "cosmos/core/options.h"
+
+namespace cosmos::app {
+
+namespace {
+
+bool matches(const std::vector<std::string>& allowed, const std::string& version) {
+    return std::any_of(allowed.begin(), allowed.end(),
+                       [&](const std::string& v) { return v == "*" || v == version; });
+}
+
+}  // namespace
+
+ServiceManager::ServiceManager(RepositoryService& repositories, HttpClient& client,
+                               OperationStore& records, Clock& clock, ServiceConfig config)
+    : repositories_(repositories),
+      marathon_(client, config.cluster),
+      mesos_(client, config.cluster),
+      admin_router_(client, config.cluster),
+      records_(records),
+      clock_(clock),
+      config_(std::move(config)) {}
+
+ServiceManager::~ServiceManager() {
+    stop();
+}
+
+void ServiceManager::stop() {
+    std::list<std::thread> tasks;
+    {
+        std::lock_guard lock(tasks_mutex_);
+        stopping_ = true;
+        tasks.swap(tasks_);
+    }
+    tasks_cv_.notify_all();
+    for (auto& t : tasks) {
+        if (t.joinable()) t.join();
+    }
+}
+
+std::size_t ServiceManager::background_tasks() const {
+    std::lock_guard lock(tasks_mutex_);
+    return running_;
+}
+
+bool ServiceManager::wait(std::chrono::milliseconds duration) {
+    std::unique_lock lock(tasks_mutex_);
+    return !tasks_cv_.wait_for(lock, duration, [&] { return stopping_; });
+}
+
+void ServiceManager::record(const std::string& operation, const std::string& name,
+                            const std::string& version, const std::string& app_id,
+                            const core::Json& options, const core::Json* app,
+                            const core::Error* error) {
+    OperationRecord r;
+    r.operation = operation;
+    r.package_name = name;
+    r.package_version = version;
+    r.app_id = app_id;
+    r.options = options.is_object() ? options : core::Json::object();
+    if (app && config_.sha256) r.app_sha256 = config_.sha256(core::to_compact(*app));
+    r.outcome = error ? "failure" : "success";
+    if (error) r.error = error->to_json();
+    r.time_ms = clock_.now_ms();
+    try {
+        records_.record(r);
+    } catch (...) {
+        // A record that cannot be written must not turn a done install into an error.
+    }
+}
+
+InstallResult ServiceManager::install(const InstallRequest& request, const Credentials& auth,
+                                      bool v1_response) {
+    const core::Json options = request.options.value_or(core::Json::object());
+    std::string version = request.package_version.value_or("");
+    std::string app_id = request.app_id.value_or("");
+    std::optional<core::Json> rendered_app;
+    try {
+        auto selected =
+            select_package(repositories_.catalog(), request.package_name, request.package_version);
+        const core::Package& package = *selected.package;
+        version = package.version.str();
+        InstallResult result;
+        result.package_name = package.name;
+        result.package_version = version;
+        result.post_install_notes = package.post_install_notes;
+        if (package.resource && package.resource->cli) result.cli = package.resource->cli;
+        if (!package.marathon_template_base64) {
+            // A CLI-only package: nothing to deploy (Cosmos), but v1 needs an app id.
+            if (v1_response) throw core::service_marathon_template_not_found(package.name, version);
+            record("install", package.name, version, "", options, nullptr, nullptr);
+            return result;
+        }
+        auto rendered = render_package(selected, options, request.app_id, config_.codec);
+        if (rendered.app.contains("id") && rendered.app["id"].is_string()) {
+            app_id = core::normalize_app_id(rendered.app["id"].get<std::string>());
+        }
+        rendered_app = rendered.app;
+        result.app_id = marathon_.create_app(rendered.app, auth);
+        record("install", package.name, version, *result.app_id, options, &*rendered_app, nullptr);
+        return result;
+    } catch (const core::Error& e) {
+        record("install", request.package_name, version, app_id, options,
+               rendered_app ? &*rendered_app : nullptr, &e);
+        throw;
+    }
+}
+
+std::vector<InstalledPackage> ServiceManager::list(const ListRequest& request,
+                                                   const Credentials& auth) {
+    // A label selector keeps the answer small on large clusters (DCOS-34435); the filtering below
+    // still applies Cosmos's own rules.
+    std::string selector = std::string(core::kLabelName);
+    if (request.package_name) selector += "==" + *request.package_name;
+    std::vector<InstalledPackage> out;
+    for (const auto& app : marathon_.list_apps(selector, auth)) {
+        auto name = app.label(core::kLabelName);
+        if (!name) continue;
+        if (request.package_name && *name != *request.package_name) continue;
+        if (request.app_id && app.id != *request.app_id) continue;
+        auto definition = app.label(core::kLabelDefinition);
+        if (!definition) continue;  // Cosmos 0.6.2+: apps without the label are skipped
+        out.push_back({app.id, core::decode_definition_label(*definition, config_.codec)});
+    }
+    std::sort(out.begin(), out.end(), [](const InstalledPackage& a, const InstalledPackage& b) {
+        if (a.package.name != b.package.name) return a.package.name < b.package.name;
+        return a.app_id < b.app_id;
+    });
+    return out;
+}
+
+ServiceManager::Located ServiceManager::locate(const MarathonApp& app,
+                                               const std::string& missing_message) {
+    if (auto definition = app.label(core::kLabelDefinition)) {
+        return {core::decode_definition_label(*definition, config_.codec),
+                app.label(core::kLabelSource).value_or(""), true};
+    }
+    auto name = app.label(core::kLabelName);
+    auto version = app.label(core::kLabelVersion);
+    if (!name || !version) throw core::unhandled_exception(missing_message);
+    auto selected = select_package(repositories_.catalog(), *name, *version);
+    return {*selected.package, selected.source_uri, false};
+}
+
+std::vector<UninstallResult> ServiceManager::uninstall(const UninstallRequest& request,
+                                                       const Credentials& auth) {
+    const std::string& name = request.package_name;
+    std::vector<MarathonApp> candidates;
+    if (request.app_id) {
+        auto app = marathon_.get_app(*request.app_id, auth);
+        if (!app) throw core::uninstall_non_existent_app(name, *request.app_id);
+        candidates.push_back(std::move(*app));
+    } else {
+        candidates = marathon_.list_apps(std::string(core::kLabelName) + "==" + name, auth);
+    }
+    std::vector<MarathonApp> apps;
+    for (auto& app : candidates) {
+        if (app.label(core::kLabelName) == name) apps.push_back(std::move(app));
+    }
+    if (apps.empty()) throw core::package_not_installed(name);
+    if (apps.size() > 1 && !request.all.value_or(false)) {
+        std::vector<std::string> ids;
+        for (const auto& a : apps)
+            ids.push_back(a.id);
+        throw core::ambiguous_app_id(name, ids);
+    }
+    std::vector<UninstallResult> results;
+    for (const auto& app : apps) {
+        auto version = app.label(core::kLabelVersion).value_or("");
+        try {
+            results.push_back(uninstall_one(app, name, auth));
+            record("uninstall", name, version, app.id, core::Json::object(), nullptr, nullptr);
+        } catch (const core::Error& e) {
+            record("uninstall", name, version, app.id, core::Json::object(), nullptr, &e);
+            throw;
+        }
+    }
+    return results;
+}
+
+UninstallResult ServiceManager::uninstall_one(const MarathonApp& app,
+                                              const std::string& package_name,
+                                              const Credentials& auth) {
+    UninstallResult result;
+    result.package_name = package_name;
+    result.app_id = app.id;
+    result.package_version = app.label(core::kLabelVersion);
+
+    if (app.label(core::kLabelCommonsUninstall)) {
+        start_sdk_uninstall(app, auth);
+    } else {
+        int status = marathon_.delete_app(app.id, true, auth);
+        if (status != 200) throw core::marathon_app_delete_error(app.id);
+        if (auto framework_name = app.label(core::kLabelFrameworkName)) {
+            std::vector<Framework> frameworks;
+            try {
+                frameworks = mesos_.frameworks(auth);
+            } catch (const core::Error& e) {
+                if (e.type() == "ServiceUnavailable") {
+                    throw core::incomplete_uninstall(package_name);
+                }
+                throw;
+            }
+            std::vector<std::string> ids;
+            for (const auto& f : frameworks) {
+                if (f.name == *framework_name) ids.push_back(f.id);
+            }
+            if (ids.size() > 1) {
+                // Cosmos: reported after the app was already deleted.
+                throw core::multiple_framework_ids(package_name, result.package_version,
+                                                   *framework_name, ids);
+            }
+            if (ids.size() == 1) {
+                try {
+                    mesos_.teardown(ids.front(), auth);
+                } catch (const core::Error& e) {
+                    if (e.type() == "ServiceUnavailable") {
+                        throw core::incomplete_uninstall(package_name);
+                    }
+                    throw;
+                }
+            }
+        }
+    }
+    // postUninstallNotes from the stored definition, else from the repositories.
+    if (auto definition = app.label(core::kLabelDefinition)) {
+        result.post_uninstall_notes =
+            core::decode_definition_label(*definition, config_.codec).post_uninstall_notes;
+    } else if (result.package_version) {
+        auto selected =
+            select_package(repositories_.catalog(), package_name, *result.package_version);
+        result.post_uninstall_notes = selected.package->post_uninstall_notes;
+    }
+    return result;
+}
+
+void ServiceManager::start_sdk_uninstall(const MarathonApp& app, const Credentials& auth) {
+    std::string api_version = app.label(core::kLabelCommonsApiVersion).value_or("v1");
+    auto framework_ids = admin_router_.sdk_framework_ids(app.id, api_version, auth);
+    auto current = marathon_.get_app(app.id, auth);
+    if (!current) throw core::marathon_app_not_found(app.id);
+    core::Json body = current->raw;
+    body.erase("uris");
+    body.erase("version");
+    if (!body.contains("env") || !body["env"].is_object()) body["env"] = core::Json::object();
+    body["env"]["SDK_UNINSTALL"] = "true";
+    auto [status, reply] = marathon_.put_app(app.id, "force=true", body, auth);
+    if (status != 200) {
+        throw core::failed_to_start_uninstall(app.id,
+                                              "Encountered error in marathon request " + reply);
+    }
+    std::string deployment_id;
+    try {
+        core::Json parsed = core::parse_json(reply);
+        if (parsed.is_object() && parsed.contains("deploymentId") &&
+            parsed["deploymentId"].is_string()) {
+            deployment_id = parsed["deploymentId"].get<std::string>();
+        }
+    } catch (const core::Error&) {
+    }
+    if (deployment_id.empty()) {
+        throw core::failed_to_start_uninstall(
+            app.id, "Marathon update response is not a JSON Object: " + reply);
+    }
+    std::lock_guard lock(tasks_mutex_);
+    if (stopping_) return;
+    ++running_;
+    tasks_.emplace_back([this, id = app.id, deployment_id, framework_ids, api_version, auth] {
+        finish_sdk_uninstall(id, deployment_id, framework_ids, api_version, auth);
+        std::lock_guard done(tasks_mutex_);
+        --running_;
+    });
+}
+
+void ServiceManager::finish_sdk_uninstall(std::string app_id, std::string deployment_id,
+                                          std::optional<std::vector<std::string>> framework_ids,
+                                          std::string api_version, Credentials auth) {
+    // Cosmos: poll until the scheduler has torn itself down, then delete the app.
+    for (int attempt = 0; attempt < config_.sdk_max_polls; ++attempt) {
+        if (!wait(config_.sdk_poll_interval)) return;
+        try {
+            auto deployments = marathon_.deployment_ids(auth);
+            if (std::find(deployments.begin(), deployments.end(), deployment_id) !=
+                deployments.end()) {
+                continue;
+            }
+            auto app = marathon_.get_app(app_id, auth);
+            if (!app) return;
+            const core::Json& env = app->raw.contains("env") ? app->raw["env"] : core::Json();
+            bool flagged =
+                env.is_object() && env.contains("SDK_UNINSTALL") && env["SDK_UNINSTALL"] == "true";
+            if (!flagged) continue;
+            if (!admin_router_.sdk_deploy_plan_complete(app_id, api_version, auth)) continue;
+            auto now_ids = admin_router_.sdk_framework_ids(app_id, api_version, auth);
+            if (now_ids && framework_ids && *now_ids != *framework_ids) continue;
+            int status = marathon_.delete_app(app_id, false, auth);
+            if (status == 200 || (status >= 400 && status < 500)) return;
+        } catch (const core::Error& e) {
+            if (e.type() == "Unauthorized") return;
+        }
+    }
+}
+
+ServiceDescription ServiceManager::describe(const ServiceDescribeRequest& request,
+                                            const Credentials& auth) {
+    auto app = marathon_.get_app(request.app_id, auth);
+    if (!app) throw core::marathon_app_not_found(request.app_id);
+    auto located = locate(*app, "The name and version of the service were not found in the labels");
+    ServiceDescription out;
+    out.package = located.package;
+    out.from_label = located.from_label;
+    auto catalog = repositories_.catalog();
+    out.upgrades_to = catalog->upgrades_to(out.package.name, out.package.version.str());
+    out.downgrades_to = catalog->downgrades_to(out.package);
+    if (auto label = app->label(core::kLabelOptions)) {
+        if (auto options = core::decode_options_label(*label)) {
+            out.user_provided_options = *options;
+            out.resolved_options =
+                core::merge(out.package.config ? core::extract_defaults(*out.package.config)
+                                               : core::Json::object(),
+                            *options);
+        }
+    }
+    return out;
+}
+
+ServiceUpdateResult ServiceManager::update(const ServiceUpdateRequest& request,
+                                           const Credentials& auth) {
+    std::string name = request.package_name.value_or("");
+    std::string version = request.package_version.value_or("");
+    core::Json options = request.options.value_or(core::Json::object());
+    try {
+        auto app = marathon_.get_app(request.app_id, auth);
+        if (!app) throw core::marathon_app_not_found(request.app_id);
+        auto located = locate(*app, "Unable to retrieve the old package definition");
+        name = located.package.name;
+        version = located.package.version.str();
+        core::Package target = located.package;
+        std::string source = located.source_uri;
+        auto catalog = repositories_.catalog();
+        if (request.package_version && *request.package_version != version) {
+            // Beyond open-source Cosmos (which refuses every version change): allowed when the
+            // target accepts upgrades from the current version or the current package allows a
+            // downgrade to the target.
+            const auto& entry = catalog->select(name, request.package_version);
+            bool upgrade =
+                entry.package->upgrades_from && matches(*entry.package->upgrades_from, version);
+            bool downgrade = located.package.downgrades_to &&
+                             matches(*located.package.downgrades_to, *request.package_version);
+            if (!upgrade && !downgrade) {
+                throw core::version_change_not_allowed(name, version, *request.package_version);
+            }
+            target = *entry.package;
+            source = *entry.repository_uri;
+            version = target.version.str();
+        }
+        core::Json user_options;
+        auto stored = app->label(core::kLabelOptions)
+                          ? core::decode_options_label(*app->label(core::kLabelOptions))
+                          : std::nullopt;
+        if (request.replace) {
+            user_options = request.options.value_or(core::Json::object());
+        } else if (!stored) {
+            throw core::options_not_stored();
+        } else if (!request.options) {
+            user_options = *stored;
+        } else {
+            user_options = core::merge(*stored, *request.options);
+        }
+        options = user_options;
+        if (!target.marathon_template_base64) {
+            throw core::unhandled_exception("This service does not have a marathon template");
+        }
+        core::RenderRequest render;
+        render.package = &target;
+        render.source_uri = source;
+        render.user_options = user_options;
+        auto rendered = core::render_marathon_app(render, config_.codec);
+        if (rendered.app.contains("id") && rendered.app["id"].is_string()) {
+            std::string new_id = core::normalize_app_id(rendered.app["id"].get<std::string>());
+            if (new_id != request.app_id) throw core::app_id_changed(new_id, request.app_id);
+        }
+        auto [status, body] =
+            marathon_.put_app(request.app_id, "force=true&partialUpdate=false", rendered.app, auth);
+        if (status != 200) throw core::unhandled_exception(body);
+        std::string deployment_id;
+        try {
+            auto parsed = core::parse_json(body);
+            deployment_id = parsed.value("deploymentId", "");
+        } catch (const core::Error&) {
+        }
+        record("update", name, version, request.app_id, options, &rendered.app, nullptr);
+        return {target, rendered.resolved_options, deployment_id};
+    } catch (const core::Error& e) {
+        record("update", name, version, request.app_id, options, nullptr, &e);
+        throw;
+    }
+}
+
+std::vector<OperationRecord> ServiceManager::history(const PackageHistoryRequest& request) {
+    HistoryFilter filter;
+    filter.app_id = request.app_id;
+    filter.package_name = request.package_name;
+    return records_.history(filter);
+}
+
+}  // namespace cosmos::app

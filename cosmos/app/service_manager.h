@@ -1,0 +1,140 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cosmos/app/cluster_clients.h"
+#include "cosmos/app/ports.h"
+#include "cosmos/app/repository_service.h"
+#include "cosmos/app/requests.h"
+#include "cosmos/core/error.h"
+#include "cosmos/core/package.h"
+#include "cosmos/core/render.h"
+
+namespace cosmos::app {
+
+/// Settings of the install/list/uninstall/update use-cases.
+struct ServiceConfig {
+    ClusterSettings cluster;
+    core::Codec codec;
+    /// Lower-case hex SHA-256 (the digest adapter), for operation records.
+    std::function<std::string(std::string_view)> sha256;
+    /// The SDK uninstall's background task polls this often, at most sdk_max_polls times.
+    std::chrono::milliseconds sdk_poll_interval{10000};
+    int sdk_max_polls = 10000;
+};
+
+struct InstallResult {
+    std::string package_name;
+    std::string package_version;
+    std::optional<std::string> app_id;  ///< absent for CLI-only packages
+    std::optional<std::string> post_install_notes;
+    std::optional<core::CliInfo> cli;
+};
+
+struct InstalledPackage {
+    std::string app_id;
+    core::Package package;  ///< from the app's DCOS_PACKAGE_DEFINITION label
+};
+
+struct UninstallResult {
+    std::string package_name;
+    std::string app_id;
+    std::optional<std::string> package_version;
+    std::optional<std::string> post_uninstall_notes;
+};
+
+struct ServiceDescription {
+    core::Package package;
+    bool from_label = true;  ///< false when looked up in the repositories
+    std::vector<std::string> upgrades_to;
+    std::vector<std::string> downgrades_to;
+    std::optional<core::Json> resolved_options;
+    std::optional<core::Json> user_provided_options;
+};
+
+struct ServiceUpdateResult {
+    core::Package package;
+    core::Json resolved_options;
+    std::string deployment_id;
+};
+
+/// Installs, lists, uninstalls, describes and updates packages on Marathon (cosmos-api.md §7.6-
+/// §7.12, §13), and records each install, update and uninstall in the OperationStore.
+class ServiceManager {
+public:
+    ServiceManager(RepositoryService& repositories, HttpClient& client, OperationStore& records,
+                   Clock& clock, ServiceConfig config);
+    ~ServiceManager();
+
+    /// v1_response: the caller negotiated the install v1 response, which needs an app id, so a
+    /// package without a template is ServiceMarathonTemplateNotFound.
+    InstallResult install(const InstallRequest& request, const Credentials& auth, bool v1_response);
+
+    /// Packages installed on Marathon, read from app labels only (repositories are not
+    /// consulted), sorted by package name then app id.
+    std::vector<InstalledPackage> list(const ListRequest& request, const Credentials& auth);
+
+    /// Cosmos's uninstall: AmbiguousAppId unless `all`; plain apps are deleted with force and
+    /// their framework torn down; SDK apps start the SDK uninstall and finish in the background.
+    std::vector<UninstallResult> uninstall(const UninstallRequest& request,
+                                           const Credentials& auth);
+
+    ServiceDescription describe(const ServiceDescribeRequest& request, const Credentials& auth);
+
+    /// Cosmos's update (option merge, replace, AppIdChanged), and beyond open-source Cosmos a
+    /// version change when the target's upgradesFrom or the current package's downgradesTo
+    /// allow it (VersionChangeNotAllowed otherwise).
+    ServiceUpdateResult update(const ServiceUpdateRequest& request, const Credentials& auth);
+
+    /// Operation records, newest first.
+    std::vector<OperationRecord> history(const PackageHistoryRequest& request);
+
+    /// Stops background tasks (waits for them to notice).
+    void stop();
+
+    /// Number of SDK uninstalls still running in the background.
+    std::size_t background_tasks() const;
+
+private:
+    struct Located {
+        core::Package package;
+        std::string source_uri;
+        bool from_label = true;
+    };
+    Located locate(const MarathonApp& app, const std::string& missing_message);
+    void record(const std::string& operation, const std::string& name, const std::string& version,
+                const std::string& app_id, const core::Json& options, const core::Json* app,
+                const core::Error* error);
+    UninstallResult uninstall_one(const MarathonApp& app, const std::string& package_name,
+                                  const Credentials& auth);
+    void start_sdk_uninstall(const MarathonApp& app, const Credentials& auth);
+    void finish_sdk_uninstall(std::string app_id, std::string deployment_id,
+                              std::optional<std::vector<std::string>> framework_ids,
+                              std::string api_version, Credentials auth);
+    bool wait(std::chrono::milliseconds duration);  // false when stopping
+
+    RepositoryService& repositories_;
+    MarathonClient marathon_;
+    MesosClient mesos_;
+    AdminRouterClient admin_router_;
+    OperationStore& records_;
+    Clock& clock_;
+    ServiceConfig config_;
+
+    mutable std::mutex tasks_mutex_;
+    std::condition_variable tasks_cv_;
+    bool stopping_ = false;
+    std::list<std::thread> tasks_;
+    std::size_t running_ = 0;
+};
+
+}  // namespace cosmos::app
