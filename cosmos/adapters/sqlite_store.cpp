@@ -1,0 +1,497 @@
+#include "cosmos/adapters/sqlite_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <iterator>
+#include <limits>
+#include <string_view>
+#include <utility>
+
+#include "cosmos/core/error.h"
+#include "cosmos/core/json.h"
+
+namespace cosmos::adapters {
+
+struct SqliteStore::Connection {
+    explicit Connection(const std::string& path)
+        : db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs) {}
+    SQLite::Database db;
+};
+
+namespace {
+
+bool is_memory(const std::string& path) {
+    return path.empty() || path == ":memory:";
+}
+
+// What a user can do about a failure, by SQLite's primary result code.
+std::string_view advice(int primary_code) {
+    switch (primary_code) {
+        case SQLITE_NOTADB:
+        case SQLITE_CORRUPT:
+            return "; the file is not a usable SQLite database and was left unchanged: restore it "
+                   "from a backup or start the server with another database file";
+        case SQLITE_CANTOPEN:
+            return "; check that the folder exists and that the file can be read and written";
+        case SQLITE_READONLY:
+        case SQLITE_PERM:
+        case SQLITE_AUTH:
+            return "; the file must be writable by the server";
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+            return "; another process holds the database lock";
+        case SQLITE_FULL:
+        case SQLITE_IOERR:
+            return "; the disk is full or failing";
+        default:
+            return "";
+    }
+}
+
+core::Error storage_error(const std::string& path, std::string_view action,
+                          const SQLite::Exception& e) {
+    int code = e.getErrorCode();
+    std::string where = is_memory(path) ? "in-memory database" : "database file '" + path + "'";
+    return core::unhandled_exception("SQLite " + where + ": " + std::string(action) +
+                                     " failed: " + e.what() + " (SQLite error " +
+                                     std::to_string(e.getExtendedErrorCode()) + ")" +
+                                     std::string(advice(code & 0xff)));
+}
+
+core::Error unusable_database(const std::string& path, const std::string& reason) {
+    return core::unhandled_exception("SQLite database file '" + path + "' " + reason +
+                                     "; it was left unchanged");
+}
+
+std::string blob_text(const SQLite::Column& column) {
+    const void* data = column.getBlob();
+    int size = column.getBytes();
+    if (data == nullptr || size <= 0) return {};
+    return std::string(static_cast<const char*>(data), static_cast<std::size_t>(size));
+}
+
+std::optional<std::string> optional_text(const SQLite::Column& column) {
+    if (column.isNull()) return std::nullopt;
+    return column.getString();
+}
+
+void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::string>& v) {
+    if (v) {
+        statement.bind(index, *v);
+    } else {
+        statement.bind(index);
+    }
+}
+
+std::optional<std::string> optional_json_text(const std::optional<core::Json>& value) {
+    if (!value) return std::nullopt;
+    return core::to_compact(*value);
+}
+
+std::optional<core::Json> optional_json(const SQLite::Column& column) {
+    if (column.isNull()) return std::nullopt;
+    return core::parse_json(column.getString());
+}
+
+std::vector<app::RepositoryRef> read_repositories(SQLite::Database& db) {
+    SQLite::Statement query(db, "SELECT name, uri FROM repositories ORDER BY position");
+    std::vector<app::RepositoryRef> result;
+    while (query.executeStep()) {
+        result.push_back({query.getColumn(0).getString(), query.getColumn(1).getString()});
+    }
+    return result;
+}
+
+void write_repositories(SQLite::Database& db, const std::vector<app::RepositoryRef>& list) {
+    db.exec("DELETE FROM repositories");
+    SQLite::Statement insert(db, "INSERT INTO repositories (position, name, uri) VALUES (?, ?, ?)");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        insert.bind(1, static_cast<std::int64_t>(i));
+        insert.bind(2, list[i].name);
+        insert.bind(3, list[i].uri);
+        insert.exec();
+        insert.reset();
+    }
+}
+
+// --- schema migrations ---
+
+struct MigrationContext {
+    const std::vector<app::RepositoryRef>& default_repositories;
+};
+
+using MigrationStep = void (*)(SQLite::Database&, const MigrationContext&);
+
+// Version 1: the initial schema. The first repository list is seeded here and only here, so a
+// list the user emptied stays empty across restarts.
+void migrate_to_1(SQLite::Database& db, const MigrationContext& context) {
+    db.exec(R"sql(
+        CREATE TABLE repositories (
+            position INTEGER PRIMARY KEY,
+            name     TEXT NOT NULL UNIQUE,
+            uri      TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE repository_content (
+            uri        TEXT PRIMARY KEY,
+            body       BLOB NOT NULL,
+            media_type TEXT NOT NULL,
+            fetched_at INTEGER NOT NULL,
+            etag       TEXT
+        );
+        CREATE TABLE operations (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            operation       TEXT NOT NULL,
+            package_name    TEXT NOT NULL,
+            package_version TEXT NOT NULL,
+            app_id          TEXT NOT NULL,
+            options         TEXT NOT NULL,
+            app_sha256      TEXT NOT NULL,
+            outcome         TEXT NOT NULL,
+            error           TEXT,
+            time_ms         INTEGER NOT NULL
+        );
+        CREATE INDEX operations_by_app_id ON operations (app_id, time_ms);
+        CREATE INDEX operations_by_package ON operations (package_name, time_ms);
+        CREATE TABLE local_packages (
+            name            TEXT NOT NULL,
+            version         TEXT NOT NULL,
+            release_version INTEGER NOT NULL,
+            definition      TEXT NOT NULL,
+            sha256          TEXT NOT NULL,
+            status          TEXT NOT NULL,
+            error           TEXT,
+            added_at_ms     INTEGER NOT NULL,
+            PRIMARY KEY (name, version)
+        );
+    )sql");
+    write_repositories(db, context.default_repositories);
+}
+
+// kMigrations[i] takes a database from version i to version i + 1. A schema change appends a
+// step here and raises SqliteStore::kSchemaVersion; existing steps never change.
+constexpr MigrationStep kMigrations[] = {
+    &migrate_to_1,
+};
+static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion,
+              "one migration step per schema version");
+
+int read_user_version(SQLite::Database& db) {
+    return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+void migrate(SQLite::Database& db, const std::string& path,
+             const std::vector<app::RepositoryRef>& defaults) {
+    // IMMEDIATE: two processes starting on a new file must not both run migration 1.
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    int version = read_user_version(db);
+    if (version > SqliteStore::kSchemaVersion) {
+        throw unusable_database(
+            path, "has schema version " + std::to_string(version) + ", newer than version " +
+                      std::to_string(SqliteStore::kSchemaVersion) +
+                      " that this program understands (it was written by a newer release); "
+                      "refusing to open it");
+    }
+    if (version < 0) {
+        throw unusable_database(path, "has an invalid schema version " + std::to_string(version));
+    }
+    if (version == 0) {
+        int tables =
+            db.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'table'").getInt();
+        if (tables > 0) {
+            throw unusable_database(
+                path,
+                "is an SQLite database of another program (it has tables but no schema "
+                "version)");
+        }
+    }
+    MigrationContext context{defaults};
+    for (int step = version; step < SqliteStore::kSchemaVersion; ++step) {
+        kMigrations[step](db, context);
+    }
+    if (version != SqliteStore::kSchemaVersion) {
+        db.exec("PRAGMA user_version = " + std::to_string(SqliteStore::kSchemaVersion));
+    }
+    transaction.commit();
+}
+
+app::OperationRecord read_operation(SQLite::Statement& row) {
+    app::OperationRecord record;
+    record.id = row.getColumn(0).getInt64();
+    record.operation = row.getColumn(1).getString();
+    record.package_name = row.getColumn(2).getString();
+    record.package_version = row.getColumn(3).getString();
+    record.app_id = row.getColumn(4).getString();
+    record.options = core::parse_json(row.getColumn(5).getString());
+    record.app_sha256 = row.getColumn(6).getString();
+    record.outcome = row.getColumn(7).getString();
+    record.error = optional_json(row.getColumn(8));
+    record.time_ms = row.getColumn(9).getInt64();
+    return record;
+}
+
+app::LocalPackage read_package(SQLite::Statement& row) {
+    app::LocalPackage package;
+    package.name = row.getColumn(0).getString();
+    package.version = row.getColumn(1).getString();
+    package.release_version = row.getColumn(2).getInt64();
+    package.definition = core::parse_json(row.getColumn(3).getString());
+    package.sha256 = row.getColumn(4).getString();
+    package.status = row.getColumn(5).getString();
+    package.error = optional_json(row.getColumn(6));
+    package.added_at_ms = row.getColumn(7).getInt64();
+    return package;
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path,
+                         std::vector<app::RepositoryRef> default_repositories)
+    : path_(path) {
+    try {
+        db_ = std::make_unique<Connection>(path);
+        auto& db = db_->db;
+        db.exec("PRAGMA foreign_keys = ON");
+        // WAL lets readers proceed while another connection writes; it needs a real file.
+        if (!is_memory(path)) db.execAndGet("PRAGMA journal_mode = WAL");
+        migrate(db, path, default_repositories);
+    } catch (const SQLite::Exception& e) {
+        throw storage_error(path, "opening", e);
+    }
+}
+
+SqliteStore::~SqliteStore() = default;
+
+int SqliteStore::schema_version() {
+    std::lock_guard lock(mutex_);
+    try {
+        return read_user_version(db_->db);
+    } catch (const SQLite::Exception& e) {
+        throw storage_error(path_, "reading the schema version", e);
+    }
+}
+
+std::vector<app::RepositoryRef> SqliteStore::list_repositories() {
+    std::lock_guard lock(mutex_);
+    try {
+        return read_repositories(db_->db);
+    } catch (const SQLite::Exception& e) {
+        throw storage_error(path_, "reading the repository list", e);
+    }
+}
+
+std::vector<app::RepositoryRef> SqliteStore::update(
+    const std::function<std::vector<app::RepositoryRef>(const std::vector<app::RepositoryRef>&)>&
+        change) {
+    std::lock_guard lock(mutex_);
+    auto& db = db_->db;
+    std::optional<SQLite::Transaction> transaction;
+    std::vector<app::RepositoryRef> current;
+    try {
+        // IMMEDIATE takes the write lock before reading, so a writer in another process cannot
+        // slip in between our read and our write.
+        transaction.emplace(db, SQLite::TransactionBehavior::IMMEDIATE);
+        current = read_repositories(db);
+    } catch (const SQLite::Exception& e) {
+        throw storage_error(path_, "reading the repository list for an update", e);
+    }
+    // Outside the try: whatever change throws must reach the caller unchanged; the transaction's
+    // destructor rolls back.
+    std::vector<app::RepositoryRef> next = change(current);
+    try {
+        write_repositories(db, next);
+        transaction->commit();
+    } catch (const SQLite::Exception& e) {
+        throw storage_error(path_, "writing the repository list", e);
+    }
+    return next;
+}
+
+std::optional<app::StoredContent> SqliteStore::load_content(const std::string& uri) {
+    std::lock_guard lock(mutex_);
+    try {
+        SQLite::Statement query(db_->db,
+                                "SELECT body, media_type, fetched_at, etag FROM repository_content "
+                                "WHERE uri = ?");
+        query.bind(1, uri);
+        if (!query.executeStep()) return std::nullopt;
+        app::StoredContent content;
+        content.uri = uri;
+        content.body = blob_text(query.getColumn(0));
+        content.media_type = query.getColumn(1).getString();
+        content.fetched_at = query.getColumn(2).getInt64();
+        content.etag = optional_text(query.getColumn(3));
+        return content;
+    } catch (const SQLite::Exception& e) {
+        throw storage_error(path_, "loading repository content", e);
+    }
+}
+
+void SqliteStore::save_content(const app::StoredContent& content) {
+    if (content.body.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+        throw core::payload_too_large("Repository content",
+                                      static_cast<std::uint64_t>(std::numeric_limits<int>::max()));
+    }
+    std::lock_guard lock(mutex_);
+    try {
+        SQLite::Transaction transaction(db_->db, SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement insert(
+            db_->db,
+            "INSERT OR REPLACE INTO repository_content "
+            "(uri, body, media_type, fetched_at, etag) VALUES (?, ?, ?, ?, ?)");
+        insert.bind(1, content.uri);
+        insert.bind(2, static_cast<const void*>(content.body.data()),
+                    static_cast<int>(content.body.size()));
+        insert.bind(3, content.media_type);
+        insert.bind(4, content.fetched_at);
+        bind_optional(insert, 5, content.etag);
+        insert.exec();
+        transaction.commit();
+    } catch (const SQLite::Exception& e) {
+        throw storage_error(path_, "saving repository content", e);
+    }
+}
+
+void SqliteStore::drop_content(const std::string& uri) {
+    std::lock_guard lock(mutex_);
+    try {
+        SQLite::Transaction transaction(db_->db, SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement remove(db_->db, "DELETE FROM repository_content WHERE uri = ?");
+        remove.bind(1, uri);
+        remove.exec();
+        transaction.commit();
+    } catch (const SQLite::Exception& e) {
+        throw storage_error(path_, "dropping repository content", e);
+    }
+}
+
+std::int64_t SqliteStore::record(const app::OperationRecord& record) {
+    std::string options = core::to_compact(record.options);
+    std::optional<std::string> error = optional_json_text(record.error);
+    std::lock_guard lock(mutex_);
+    try {
+        SQLite::Transaction transaction(db_->db, SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement insert(
+            db_->db,
+            "INSERT INTO operations (operation, package_name, package_version, app_id, options, "
+            "app_sha256, outcome, error, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, record.operation);
+        insert.bind(2, record.package_name);
+        insert.bind(3, record.package_version);
+        insert.bind(4, record.app_id);
+        insert.bind(5, options);
+        insert.bind(6, record.app_sha256);
+        insert.bind(7, record.outcome);
+        bind_optional(insert, 8, error);
+        insert.bind(9, record.time_ms);
+        insert.exec();
+        std::int64_t id = db_->db.getLastInsertRowid();
+        transaction.commit();
+        return id;
+    } catch (const SQLite::Exception& e) {
+        throw storage_error(path_, "recording an operation", e);
+    }
+}
+
+std::vector<app::OperationRecord> SqliteStore::history(const app::HistoryFilter& filter) {
+    std::string sql =
+        "SELECT id, operation, package_name, package_version, app_id, options, app_sha256, "
+        "outcome, error, time_ms FROM operations";
+    std::vector<const std::string*> arguments;
+    if (filter.app_id) {
+        sql += " WHERE app_id = ?";
+        arguments.push_back(&*filter.app_id);
+    }
+    if (filter.package_name) {
+        sql += arguments.empty() ? " WHERE" : " AND";
+        sql += " package_name = ?";
+        arguments.push_back(&*filter.package_name);
+    }
+    sql += " ORDER BY time_ms DESC, id DESC LIMIT ?";
+    auto limit = static_cast<std::int64_t>(
+        std::min<std::size_t>(filter.limit, std::numeric_limits<std::int64_t>::max()));
+
+    std::lock_guard lock(mutex_);
+    try {
+        SQLite::Statement query(db_->db, sql);
+        int index = 1;
+        for (const std::string* argument : arguments)
+            query.bind(index++, *argument);
+        query.bind(index, limit);
+        std::vector<app::OperationRecord> result;
+        while (query.executeStep())
+            result.push_back(read_operation(query));
+        return result;
+    } catch (const SQLite::Exception& e) {
+        throw storage_error(path_, "reading the operation history", e);
+    }
+}
+
+void SqliteStore::put(const app::LocalPackage& package, bool replace) {
+    std::string definition = core::to_compact(package.definition);
+    std::optional<std::string> error = optional_json_text(package.error);
+    std::lock_guard lock(mutex_);
+    try {
+        SQLite::Transaction transaction(db_->db, SQLite::TransactionBehavior::IMMEDIATE);
+        if (!replace) {
+            SQLite::Statement exists(db_->db,
+                                     "SELECT 1 FROM local_packages WHERE name = ? AND version = ?");
+            exists.bind(1, package.name);
+            exists.bind(2, package.version);
+            if (exists.executeStep()) {
+                throw core::package_version_exists(package.name, package.version);
+            }
+        }
+        SQLite::Statement insert(
+            db_->db,
+            "INSERT OR REPLACE INTO local_packages (name, version, release_version, definition, "
+            "sha256, status, error, added_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, package.name);
+        insert.bind(2, package.version);
+        insert.bind(3, package.release_version);
+        insert.bind(4, definition);
+        insert.bind(5, package.sha256);
+        insert.bind(6, package.status);
+        bind_optional(insert, 7, error);
+        insert.bind(8, package.added_at_ms);
+        insert.exec();
+        transaction.commit();
+    } catch (const SQLite::Exception& e) {
+        throw storage_error(path_, "storing a local package", e);
+    }
+}
+
+bool SqliteStore::remove(const std::string& name, const std::string& version) {
+    std::lock_guard lock(mutex_);
+    try {
+        SQLite::Transaction transaction(db_->db, SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement remove(db_->db,
+                                 "DELETE FROM local_packages WHERE name = ? AND version = ?");
+        remove.bind(1, name);
+        remove.bind(2, version);
+        int changed = remove.exec();
+        transaction.commit();
+        return changed > 0;
+    } catch (const SQLite::Exception& e) {
+        throw storage_error(path_, "removing a local package", e);
+    }
+}
+
+std::vector<app::LocalPackage> SqliteStore::list_packages() {
+    std::lock_guard lock(mutex_);
+    try {
+        SQLite::Statement query(db_->db,
+                                "SELECT name, version, release_version, definition, sha256, "
+                                "status, error, added_at_ms FROM local_packages "
+                                "ORDER BY name, release_version, version");
+        std::vector<app::LocalPackage> result;
+        while (query.executeStep())
+            result.push_back(read_package(query));
+        return result;
+    } catch (const SQLite::Exception& e) {
+        throw storage_error(path_, "listing local packages", e);
+    }
+}
+
+}  // namespace cosmos::adapters

@@ -1,0 +1,106 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cosmos/app/ports.h"
+
+namespace cosmos::adapters {
+
+// RepositoryStore::list() and LocalPackageStore::list() have the same parameters and different
+// return types, so no one class can override both directly. Each bridge forwards its list() to a
+// distinct name.
+
+/// app::RepositoryStore whose list() calls list_repositories().
+class RepositoryStoreBridge : public app::RepositoryStore {
+public:
+    std::vector<app::RepositoryRef> list() final { return list_repositories(); }
+    /// The repository list in priority order (index 0 first).
+    virtual std::vector<app::RepositoryRef> list_repositories() = 0;
+};
+
+/// app::LocalPackageStore whose list() calls list_packages().
+class LocalPackageStoreBridge : public app::LocalPackageStore {
+public:
+    std::vector<app::LocalPackage> list() final { return list_packages(); }
+    /// All local packages, by name then release_version.
+    virtual std::vector<app::LocalPackage> list_packages() = 0;
+};
+
+/// The server's state in one SQLite database: the repository list and the repositories' last good
+/// content, the operation records, and the local repository's packages.
+///
+/// Safe to share between threads (one connection behind a mutex). Several processes may open the
+/// same file: every write runs in an IMMEDIATE transaction, so writers serialise and wait up to
+/// the busy timeout for each other. Every method throws core::Error (unhandled_exception, naming
+/// the file) when SQLite fails.
+/// Call list() through the port (app::RepositoryStore& or app::LocalPackageStore&), or call
+/// list_repositories() / list_packages() on the store itself.
+class SqliteStore : public RepositoryStoreBridge,
+                    public app::OperationStore,
+                    public LocalPackageStoreBridge {
+public:
+    /// The schema version this build writes; a database with a higher version is refused.
+    static constexpr int kSchemaVersion = 1;
+    /// How long a writer waits for another connection's lock before failing.
+    static constexpr int kBusyTimeoutMs = 10000;
+
+    /// Opens (creating when missing) the database at `path` (":memory:" for a private in-memory
+    /// one) and migrates it to kSchemaVersion. A new database gets `default_repositories` as its
+    /// list; an existing one keeps its list, even when the user emptied it. Throws core::Error
+    /// naming the file when it cannot be opened, is not a database, is not ours, or has a newer
+    /// schema version; an existing file is never recreated.
+    SqliteStore(const std::string& path, std::vector<app::RepositoryRef> default_repositories);
+    ~SqliteStore() override;
+
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
+
+    /// The file this store was opened on.
+    const std::string& path() const noexcept { return path_; }
+    /// The schema version found in the file (== kSchemaVersion once open).
+    int schema_version();
+
+    // --- app::RepositoryStore ---
+    /// The list in priority order (index 0 first).
+    std::vector<app::RepositoryRef> list_repositories() override;
+    /// Runs `change` inside one IMMEDIATE transaction and stores its result; when `change` throws,
+    /// nothing is written and its exception propagates unchanged. Names and URIs must be unique.
+    std::vector<app::RepositoryRef> update(
+        const std::function<std::vector<app::RepositoryRef>(
+            const std::vector<app::RepositoryRef>&)>& change) override;
+    /// The content last saved for `uri`, or nullopt.
+    std::optional<app::StoredContent> load_content(const std::string& uri) override;
+    /// Saves (replacing) the content of content.uri; the body is stored as bytes.
+    void save_content(const app::StoredContent& content) override;
+    /// Forgets the content of `uri` (no-op when absent).
+    void drop_content(const std::string& uri) override;
+
+    // --- app::OperationStore ---
+    /// Stores a record (its id is ignored) and returns the new id.
+    std::int64_t record(const app::OperationRecord& record) override;
+    /// Matching records, newest first (by time_ms, then by id), at most filter.limit.
+    std::vector<app::OperationRecord> history(const app::HistoryFilter& filter) override;
+
+    // --- app::LocalPackageStore ---
+    /// Adds name+version, or replaces it when `replace`; throws core::package_version_exists when
+    /// it exists and `replace` is false.
+    void put(const app::LocalPackage& package, bool replace) override;
+    /// Removes name+version; false when absent.
+    bool remove(const std::string& name, const std::string& version) override;
+    /// All packages, by name, then release_version, then version.
+    std::vector<app::LocalPackage> list_packages() override;
+
+private:
+    struct Connection;
+    std::string path_;
+    std::mutex mutex_;
+    std::unique_ptr<Connection> db_;
+};
+
+}  // namespace cosmos::adapters
