@@ -141,6 +141,9 @@ int main(int argc, char** argv) {
             std::unique_lock lock(stop_mutex);
             stop_cv.wait_for(lock, d, [&] { return stopping; });
         };
+        repo_config.fetch.timeout = std::chrono::seconds(config.fetch_timeout_seconds);
+        repo_config.fetch.max_retries = static_cast<int>(config.fetch_retries);
+        repo_config.fetch.retry_pause = std::chrono::milliseconds(config.retry_pause_ms);
         repo_config.dcos_version = config.dcos_version;
         repo_config.builtin[kBuiltinUniverse] = std::string(cosmos::embedded_universe_json());
         repo_config.configured_file_uris = file_uris;
@@ -163,6 +166,8 @@ int main(int argc, char** argv) {
         service_config.cluster.mesos_uri = config.mesos_uri;
         service_config.cluster.admin_router_uri = config.admin_router_uri;
         service_config.cluster.user_agent = "cosmos/" + version;
+        service_config.cluster.timeout = std::chrono::seconds(config.upstream_timeout_seconds);
+        service_config.sdk_poll_interval = std::chrono::milliseconds(config.sdk_poll_ms);
         service_config.codec = codec;
         service_config.sha256 = [](std::string_view b) { return cosmos::adapters::sha256_hex(b); };
         cosmos::app::ServiceManager services(repositories, client, store, clock, service_config);
@@ -170,6 +175,7 @@ int main(int argc, char** argv) {
         cosmos::http::Metrics metrics;
         cosmos::http::ServerContext context{repositories, client, codec, metrics, version};
         context.services = &services;
+        context.proxy_timeout = std::chrono::seconds(config.fetch_timeout_seconds);
         cosmos::http::Router router;
         cosmos::http::register_routes(router, context);
         router.set_observer([&](const cosmos::http::RequestRecord& r) {

@@ -101,6 +101,26 @@ const std::vector<Option>& options() {
          }},
         {"threads", "COSMOS_THREADS", "HTTP worker threads (default: one per core)",
          [](ServerConfig& c, const std::string& v) { return set_unsigned(c.threads, v); }},
+        {"fetch-timeout", "COSMOS_FETCH_TIMEOUT",
+         "seconds a repository or resource download may take (default 60)",
+         [](ServerConfig& c, const std::string& v) {
+             return set_unsigned(c.fetch_timeout_seconds, v) && c.fetch_timeout_seconds > 0;
+         }},
+        {"fetch-retries", "COSMOS_FETCH_RETRIES",
+         "extra attempts after I/O errors and 5xx answers from repositories (default 3)",
+         [](ServerConfig& c, const std::string& v) { return set_unsigned(c.fetch_retries, v); }},
+        {"retry-pause-ms", "COSMOS_RETRY_PAUSE_MS", "pause between attempts (default 5000)",
+         [](ServerConfig& c, const std::string& v) { return set_unsigned(c.retry_pause_ms, v); }},
+        {"upstream-timeout", "COSMOS_UPSTREAM_TIMEOUT",
+         "seconds a Marathon, Mesos or Admin Router call may take (default 30)",
+         [](ServerConfig& c, const std::string& v) {
+             return set_unsigned(c.upstream_timeout_seconds, v) && c.upstream_timeout_seconds > 0;
+         }},
+        {"sdk-poll-ms", "COSMOS_SDK_POLL_MS",
+         "how often an SDK uninstall checks whether the scheduler is done (default 10000)",
+         [](ServerConfig& c, const std::string& v) {
+             return set_unsigned(c.sdk_poll_ms, v) && c.sdk_poll_ms > 0;
+         }},
     };
     return table;
 }

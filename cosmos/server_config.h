@@ -22,6 +22,11 @@ struct ServerConfig {
     std::string log_level = "info";                         // --log-level: error, warn, info, debug
     std::string listener = "beast";                         // --listener: beast or cpprest
     unsigned threads = 0;                                   // --threads (0 = hardware threads)
+    unsigned fetch_timeout_seconds = 60;                    // --fetch-timeout
+    unsigned fetch_retries = 3;                             // --fetch-retries
+    unsigned retry_pause_ms = 5000;                         // --retry-pause-ms
+    unsigned upstream_timeout_seconds = 30;                 // --upstream-timeout
+    unsigned sdk_poll_ms = 10000;                           // --sdk-poll-ms
 };
 
 /// The result of reading the command line: a config, or a message to print and an exit status.

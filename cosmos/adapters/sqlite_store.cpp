@@ -272,7 +272,7 @@ int SqliteStore::schema_version() {
     }
 }
 
-std::vector<app::RepositoryRef> SqliteStore::list_repositories() {
+std::vector<app::RepositoryRef> SqliteStore::list() {
     std::lock_guard lock(mutex_);
     try {
         return read_repositories(db_->db);

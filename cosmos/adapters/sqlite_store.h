@@ -12,26 +12,6 @@
 
 namespace cosmos::adapters {
 
-// RepositoryStore::list() and LocalPackageStore::list() have the same parameters and different
-// return types, so no one class can override both directly. Each bridge forwards its list() to a
-// distinct name.
-
-/// app::RepositoryStore whose list() calls list_repositories().
-class RepositoryStoreBridge : public app::RepositoryStore {
-public:
-    std::vector<app::RepositoryRef> list() final { return list_repositories(); }
-    /// The repository list in priority order (index 0 first).
-    virtual std::vector<app::RepositoryRef> list_repositories() = 0;
-};
-
-/// app::LocalPackageStore whose list() calls list_packages().
-class LocalPackageStoreBridge : public app::LocalPackageStore {
-public:
-    std::vector<app::LocalPackage> list() final { return list_packages(); }
-    /// All local packages, by name then release_version.
-    virtual std::vector<app::LocalPackage> list_packages() = 0;
-};
-
 /// The server's state in one SQLite database: the repository list and the repositories' last good
 /// content, the operation records, and the local repository's packages.
 ///
@@ -39,11 +19,9 @@ public:
 /// same file: every write runs in an IMMEDIATE transaction, so writers serialise and wait up to
 /// the busy timeout for each other. Every method throws core::Error (unhandled_exception, naming
 /// the file) when SQLite fails.
-/// Call list() through the port (app::RepositoryStore& or app::LocalPackageStore&), or call
-/// list_repositories() / list_packages() on the store itself.
-class SqliteStore : public RepositoryStoreBridge,
+class SqliteStore : public app::RepositoryStore,
                     public app::OperationStore,
-                    public LocalPackageStoreBridge {
+                    public app::LocalPackageStore {
 public:
     /// The schema version this build writes; a database with a higher version is refused.
     static constexpr int kSchemaVersion = 1;
@@ -68,7 +46,7 @@ public:
 
     // --- app::RepositoryStore ---
     /// The list in priority order (index 0 first).
-    std::vector<app::RepositoryRef> list_repositories() override;
+    std::vector<app::RepositoryRef> list() override;
     /// Runs `change` inside one IMMEDIATE transaction and stores its result; when `change` throws,
     /// nothing is written and its exception propagates unchanged. Names and URIs must be unique.
     std::vector<app::RepositoryRef> update(

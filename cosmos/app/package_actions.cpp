@@ -23,7 +23,8 @@ core::RenderedApp render_package(const SelectedPackage& selected, const core::Js
 
 ProxiedResource proxy_resource(const core::Catalog& catalog, HttpClient& client,
                                const std::string& url, const std::string& user_agent,
-                               std::uint64_t max_bytes, const core::Codec& codec) {
+                               std::uint64_t max_bytes, std::chrono::milliseconds timeout,
+                               const core::Codec& codec) {
     if (!catalog.allows_url(url)) throw core::forbidden("ResourceProxyHandler$", url);
     auto scheme_end = url.find("://");
     if (scheme_end == std::string::npos)
@@ -35,6 +36,7 @@ ProxiedResource proxy_resource(const core::Catalog& catalog, HttpClient& client,
     HttpCall call;
     call.url = url;
     call.max_response_bytes = max_bytes;
+    call.timeout = timeout;
     call.headers = {{"User-Agent", user_agent}, {"Accept-Encoding", "gzip"}};
     HttpReply reply;
     int redirects = 0;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,7 @@ struct ProxiedResource {
 /// EndpointUriConnection, empty -> GenericHttpError with clientStatus 502.
 ProxiedResource proxy_resource(const core::Catalog& catalog, HttpClient& client,
                                const std::string& url, const std::string& user_agent,
-                               std::uint64_t max_bytes, const core::Codec& codec);
+                               std::uint64_t max_bytes, std::chrono::milliseconds timeout,
+                               const core::Codec& codec);
 
 }  // namespace cosmos::app

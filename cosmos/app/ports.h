@@ -103,7 +103,7 @@ public:
     /// Removes name+version; false when absent.
     virtual bool remove(const std::string& name, const std::string& version) = 0;
     /// All packages, by name then release_version.
-    virtual std::vector<LocalPackage> list() = 0;
+    virtual std::vector<LocalPackage> list_packages() = 0;
 };
 
 /// An outgoing HTTP request.

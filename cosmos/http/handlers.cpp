@@ -200,7 +200,7 @@ HttpResponse resource(ServerContext& ctx, const HttpRequest& request) {
     auto catalog = ctx.repositories.catalog();
     auto proxied =
         app::proxy_resource(*catalog, ctx.client, validated.url, "cosmos/" + ctx.cosmos_version,
-                            ctx.proxy_max_bytes, ctx.codec);
+                            ctx.proxy_max_bytes, ctx.proxy_timeout, ctx.codec);
     HttpResponse response;
     response.status = 200;
     auto parsed = parse_media_type(proxied.content_type);

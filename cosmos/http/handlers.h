@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -24,6 +25,7 @@ struct ServerContext {
     Metrics& metrics;
     std::string cosmos_version;  ///< "cosmos/<version>" is sent upstream
     std::uint64_t proxy_max_bytes = 100ull << 20;
+    std::chrono::milliseconds proxy_timeout{60000};
     app::ServiceManager* services = nullptr;  ///< install, list, uninstall, service/* (optional)
     app::PublishService* publish = nullptr;   ///< /package/add and the local repository
 };

@@ -92,7 +92,7 @@ LocalPackage package(std::string name, std::string version, std::int64_t release
 
 TEST_CASE("a new database is seeded with the default repositories", "[adapters][sqlite]") {
     SqliteStore store(":memory:", kDefaults);
-    CHECK(store.list_repositories() == kDefaults);
+    CHECK(store.list() == kDefaults);
     CHECK(store.schema_version() == SqliteStore::kSchemaVersion);
     cosmos::app::RepositoryStore& port = store;
     CHECK(port.list() == kDefaults);
@@ -108,7 +108,7 @@ TEST_CASE("the repository list persists across reopening", "[adapters][sqlite]")
     }
     // Different defaults on the second start must not replace the stored list.
     SqliteStore reopened(path, {{"Other", "https://other.example/repo"}});
-    CHECK(reopened.list_repositories() == changed);
+    CHECK(reopened.list() == changed);
 }
 
 TEST_CASE("an emptied repository list stays empty after a restart", "[adapters][sqlite]") {
@@ -121,7 +121,7 @@ TEST_CASE("an emptied repository list stays empty after a restart", "[adapters][
         CHECK(result.empty());
     }
     SqliteStore reopened(path, kDefaults);
-    CHECK(reopened.list_repositories().empty());
+    CHECK(reopened.list().empty());
 }
 
 TEST_CASE("update passes the current list and stores the new one", "[adapters][sqlite]") {
@@ -136,7 +136,7 @@ TEST_CASE("update passes the current list and stores the new one", "[adapters][s
     CHECK(seen == kDefaults);
     REQUIRE(result.size() == 3);
     CHECK(result[0].name == "First");
-    CHECK(store.list_repositories() == result);
+    CHECK(store.list() == result);
 }
 
 TEST_CASE("update writes nothing when change throws, and the exception is unchanged",
@@ -150,7 +150,7 @@ TEST_CASE("update writes nothing when change throws, and the exception is unchan
             throw Refused("no");
         }),
         Refused);
-    CHECK(store.list_repositories() == kDefaults);
+    CHECK(store.list() == kDefaults);
 
     try {
         store.update([](const std::vector<RepositoryRef>&) -> std::vector<RepositoryRef> {
@@ -160,12 +160,12 @@ TEST_CASE("update writes nothing when change throws, and the exception is unchan
     } catch (const cosmos::core::Error& e) {
         CHECK(e.type() == "RepositoryAlreadyPresent");
     }
-    CHECK(store.list_repositories() == kDefaults);
+    CHECK(store.list() == kDefaults);
     // The store is still usable after a rollback.
     store.update([](const std::vector<RepositoryRef>&) {
         return std::vector<RepositoryRef>{{"A", "https://a.example"}};
     });
-    CHECK(store.list_repositories().size() == 1);
+    CHECK(store.list().size() == 1);
 }
 
 TEST_CASE("a duplicate repository name is rejected by the store and rolled back",
@@ -177,7 +177,7 @@ TEST_CASE("a duplicate repository name is rejected by the store and rolled back"
         return next;
     }),
                     cosmos::core::Error);
-    CHECK(store.list_repositories() == kDefaults);
+    CHECK(store.list() == kDefaults);
 }
 
 TEST_CASE("concurrent updates lose nothing", "[adapters][sqlite]") {
@@ -208,14 +208,14 @@ TEST_CASE("concurrent updates lose nothing", "[adapters][sqlite]") {
     SECTION("threads sharing one store") {
         SqliteStore store(path, {});
         run({&store});
-        CHECK(store.list_repositories().size() == kThreads * kPerThread);
+        CHECK(store.list().size() == kThreads * kPerThread);
     }
     SECTION("two connections on one file, as two processes would") {
         SqliteStore first(path, {});
         SqliteStore second(path, {});
         run({&first, &second});
-        CHECK(first.list_repositories().size() == kThreads * kPerThread);
-        CHECK(second.list_repositories() == first.list_repositories());
+        CHECK(first.list().size() == kThreads * kPerThread);
+        CHECK(second.list() == first.list());
     }
 }
 
@@ -321,7 +321,7 @@ TEST_CASE("local packages: put, conflict, replace, remove and order", "[adapters
         store.put(package("kafka", "2.0", 5), false);
         store.put(package("kafka", "1.0", 3), false);
         cosmos::app::LocalPackageStore& port = store;
-        auto listed = port.list();
+        auto listed = port.list_packages();
         REQUIRE(listed.size() == 3);
         CHECK(listed[0].name == "kafka");
         CHECK(listed[0].version == "1.0");

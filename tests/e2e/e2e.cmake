@@ -1,0 +1,13 @@
+add_library(universe_e2e_support STATIC support/server_process.cpp e2e/cosmos_client.cpp)
+target_include_directories(universe_e2e_support PUBLIC ${PROJECT_SOURCE_DIR})
+target_compile_definitions(universe_e2e_support PUBLIC
+    UNIVERSE_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    UNIVERSE_BINARY_DIR="${PROJECT_BINARY_DIR}"
+    UNIVERSE_SHARED_DIR="${UNIVERSE_SHARED_DIR}")
+target_link_libraries(universe_e2e_support PUBLIC universe_test_support nlohmann_json::nlohmann_json
+    PRIVATE universe_warnings)
+
+universe_add_test(test_e2e_catalog
+    SOURCES e2e/catalog_e2e_test.cpp
+    LIBS universe_e2e_support)
+add_dependencies(test_e2e_catalog cosmos-server repo-tool)

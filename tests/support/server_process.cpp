@@ -1,0 +1,114 @@
+#include "tests/support/server_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "tests/support/test_paths.h"
+
+namespace universe_test {
+
+ServerProcess::ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> args,
+                             std::vector<std::string> environment) {
+    std::filesystem::create_directories(data_dir);
+    // A fresh log file per start: a restarted server must not be mistaken for the previous one.
+    static int starts = 0;
+    log_file_ = data_dir / ("server-" + std::to_string(++starts) + ".log");
+    std::filesystem::remove(log_file_);
+    std::string binary = (binary_dir() / "cosmos" / "cosmos-server").string();
+    std::vector<std::string> argv = {binary, "--listen", "127.0.0.1:0", "--data-dir",
+                                     data_dir.string()};
+    for (auto& a : args)
+        argv.push_back(std::move(a));
+
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+        int fd = ::open(log_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+            ::dup2(fd, STDERR_FILENO);
+            ::dup2(fd, STDOUT_FILENO);
+        }
+        for (const auto& e : environment)
+            ::putenv(const_cast<char*>(e.c_str()));
+        std::vector<char*> raw;
+        for (auto& a : argv)
+            raw.push_back(a.data());
+        raw.push_back(nullptr);
+        ::execv(raw[0], raw.data());
+        ::_exit(127);
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::string text = log();
+        auto at = text.find("listening on 127.0.0.1:");
+        if (at != std::string::npos) {
+            port_ = static_cast<std::uint16_t>(std::stoul(text.substr(at + 23)));
+            return;
+        }
+        if (!running()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::string text = log();
+    stop(std::chrono::milliseconds(2000));
+    throw std::runtime_error("cosmos-server did not start:\n" + text);
+}
+
+ServerProcess::~ServerProcess() {
+    if (running()) stop(std::chrono::seconds(5));
+}
+
+bool ServerProcess::running() const {
+    if (pid_ <= 0 || exited_) return false;
+    int status = 0;
+    pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+        exited_ = true;
+        status_ = status;
+        return false;
+    }
+    return true;
+}
+
+int ServerProcess::stop(std::chrono::milliseconds grace) {
+    if (pid_ > 0 && running()) {
+        ::kill(pid_, SIGTERM);
+        auto deadline = std::chrono::steady_clock::now() + grace;
+        while (running() && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        if (running()) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, &status_, 0);
+            exited_ = true;
+            return -1000;
+        }
+    }
+    if (WIFEXITED(status_)) return WEXITSTATUS(status_);
+    if (WIFSIGNALED(status_)) return -WTERMSIG(status_);
+    return -1;
+}
+
+std::string ServerProcess::log() const {
+    std::ifstream in(log_file_);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+bool ServerProcess::wait_for_log(const std::string& text, std::chrono::milliseconds timeout) const {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (log().find(text) != std::string::npos) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+}
+
+}  // namespace universe_test

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace universe_test {
+
+/// The real cosmos-server binary, started for a test on a free loopback port with its own data
+/// folder; stderr goes to a log file that tests can read. The destructor stops it.
+class ServerProcess {
+public:
+    /// Starts build/cosmos/cosmos-server with "--listen 127.0.0.1:0 --data-dir <dir>" plus args,
+    /// and waits (up to 20 s) for its "listening on" line. Throws std::runtime_error with the log
+    /// when it does not come up.
+    ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> args,
+                  std::vector<std::string> environment = {});
+    ~ServerProcess();
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+
+    std::uint16_t port() const { return port_; }
+    std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+    /// Sends SIGTERM and waits; returns the exit status (or -signal), -1000 if it had to be killed.
+    int stop(std::chrono::milliseconds grace = std::chrono::seconds(15));
+
+    /// Everything the server logged so far.
+    std::string log() const;
+
+    /// Waits until the log contains text; false on timeout.
+    bool wait_for_log(const std::string& text, std::chrono::milliseconds timeout) const;
+
+    /// True while the process runs.
+    bool running() const;
+
+private:
+    int pid_ = -1;
+    std::uint16_t port_ = 0;
+    std::filesystem::path log_file_;
+    mutable int status_ = 0;
+    mutable bool exited_ = false;
+};
+
+}  // namespace universe_test
