@@ -150,7 +150,8 @@ TEST_CASE("a broken tree gives one line per problem, exit 1 and an untouched OUT
     CHECK(lines_of(validate.output).size() == lines.size() - 1);  // no "nothing written" line
 }
 
-TEST_CASE("--strict makes a template that renders to a non-object an error", "[tools][repo_tool]") {
+TEST_CASE("with --strict, a template that renders to a non-object is an error",
+          "[tools][repo_tool]") {
     TempDir tmp;
     write_package(tmp.path() / "tree", "honeydew", "0");
     write_text(revision_dir(tmp.path() / "tree", "honeydew", "0") / "marathon.json.mustache",
