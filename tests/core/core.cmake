@@ -5,3 +5,7 @@ universe_add_test(test_core_model
 universe_add_test(test_core_catalog
     SOURCES core/catalog_test.cpp core/repo_index_test.cpp
     LIBS cosmos_core)
+
+universe_add_test(test_corpus_render
+    SOURCES core/corpus_render_test.cpp
+    LIBS cosmos_app cosmos_adapter_tree cosmos_adapter_gzip)

@@ -11,3 +11,8 @@ universe_add_test(test_e2e_catalog
     SOURCES e2e/catalog_e2e_test.cpp
     LIBS universe_e2e_support)
 add_dependencies(test_e2e_catalog cosmos-server repo-tool)
+
+universe_add_test(test_e2e_install
+    SOURCES e2e/install_e2e_test.cpp
+    LIBS universe_e2e_support)
+add_dependencies(test_e2e_install cosmos-server repo-tool)
