@@ -454,3 +454,44 @@ TEST_CASE("SIGTERM lets a request in flight finish", "[e2e][catalog]") {
     CHECK(reply->json()["type"] == "EndpointUriConnection");
     CHECK(status == 0);
 }
+
+TEST_CASE("legacy zip repositories are read, and ETags spare downloads", "[e2e][catalog]") {
+    // repo-tool build writes the DC/OS 1.7 zip repository beside the JSON files.
+    std::string zip = read_text(binary_dir() / "universe" / "repo" / "repo-up-to-1.7.zip");
+    REQUIRE_FALSE(zip.empty());
+    RepoServer repo;
+    repo.serve("/repo.zip", zip, "application/zip");
+    repo.serve("/repo", bundled_repository(), kV5);
+    repo.set_etag("/repo", "\"v1\"");
+    TempDir dir;
+    ServerProcess server(
+        dir / "data",
+        {"--repositories-file",
+         repositories_file(dir, Json::array({{{"name", "zip"}, {"uri", repo.url("/repo.zip")}},
+                                             {{"name", "json"}, {"uri", repo.url("/repo")}}})),
+         "--refresh-interval", "1"});
+    REQUIRE(wait_for_catalog(server, 25));
+    auto zip_status = repository_status(server, "zip");
+    CHECK(zip_status["healthy"] == true);
+    // Only packaging 2.0 packages with a template (and no minimum above 1.7) are in a zip repo.
+    CHECK(zip_status["packages"].get<int>() > 5);
+    auto nginx =
+        package_rpc(server.port(), Cli::kPython, "describe", Json{{"packageName", "nginx"}}, "v3");
+    CHECK(nginx.json()["package"]["packagingVersion"] == "2.0");
+
+    // Later refreshes send If-None-Match and a 304 keeps what was downloaded.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (repo.hits("/repo") < 3 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    auto requests = repo.requests("/repo");
+    REQUIRE(requests.size() >= 3);
+    CHECK_FALSE(requests[0].headers.has("If-None-Match"));
+    CHECK(requests.back().headers.get("If-None-Match") == "\"v1\"");
+    auto search = package_rpc(server.port(), Cli::kPython, "search", Json{{"query", "kafka"}});
+    CHECK(search.json()["packages"].size() == 1);
+    auto metrics = http_get(server.port(), "/metrics");
+    CHECK_THAT(metrics.body,
+               Catch::Contains(
+                   "cosmos_repository_fetch_total{repository=\"json\",outcome=\"not_modified\"}"));
+}

@@ -461,3 +461,42 @@ TEST_CASE("corpus packages: the app Marathon receives matches the golden render"
         CHECK(listed.json()["packages"].size() == 1);
     }
 }
+
+TEST_CASE("CLI-only packages: v2 install without an app, v1 refused", "[e2e][install]") {
+    // A repository with one package that has no Marathon template.
+    Json cli_only = Json::parse(R"({
+        "packagingVersion": "3.0", "name": "tool-cli", "version": "1.0.0", "releaseVersion": 0,
+        "maintainer": "m@example.org", "description": "A command-line tool only", "tags": ["cli"],
+        "postInstallNotes": "Run tool --help",
+        "resource": {"cli": {"binaries": {"linux": {"x86-64": {"kind": "executable",
+            "url": "https://downloads.example.org/tool-linux",
+            "contentHash": [{"algo": "sha256", "value": "ab"}]}}}}}})");
+    RepoServer repo;
+    repo.serve("/repo", Json{{"packages", {cli_only}}}.dump(),
+               "application/vnd.dcos.universe.repo+json;charset=utf-8;version=v3");
+    TempDir files;
+    write_text(files / "repos.json",
+               Json::array({{{"name", "cli"}, {"uri", repo.url("/repo")}}}).dump());
+    Cluster cluster({"--repositories-file", (files / "repos.json").string()});
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (cluster.rpc(Cli::kGo, "search", Json::object()).json()["packages"].empty() &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    auto v2 = cluster.install(Json{{"packageName", "tool-cli"}}, Cli::kPython);
+    REQUIRE(v2.status == 200);
+    Json body = v2.json();
+    CHECK_FALSE(body.contains("appId"));
+    CHECK(body["postInstallNotes"] == "Run tool --help");
+    // The CLI binary's URL goes through the resource proxy, from the Host the client used.
+    CHECK(body["cli"]["binaries"]["linux"]["x86-64"]["url"] ==
+          "http://cosmos.test/package/resource?url=https://downloads.example.org/tool-linux");
+    CHECK(cluster.marathon.apps().empty());
+    auto v1 = cluster.install(Json{{"packageName", "tool-cli"}}, Cli::kGo);
+    CHECK(v1.status == 400);
+    CHECK(
+        v1.body ==
+        R"({"type":"ServiceMarathonTemplateNotFound","message":"Package: [tool-cli] version: [1.0.0] does not have a Marathon template defined and can not be rendered","data":{"packageName":"tool-cli","packageVersion":"1.0.0"}})");
+    auto render = cluster.rpc(Cli::kPython, "render", Json{{"packageName", "tool-cli"}});
+    CHECK(render.json()["type"] == "ServiceMarathonTemplateNotFound");
+}
