@@ -147,7 +147,7 @@ std::uint64_t saturating_multiply(std::uint64_t a, std::uint64_t b) {
 // libarchive converts entry names between the archive's charset and the current locale's. Pinning
 // this thread to C.UTF-8 while it works keeps UTF-8 names byte-exact whatever the process locale.
 class Utf8LocaleScope {
- public:
+public:
     Utf8LocaleScope() {
         static const locale_t kUtf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{});
         if (kUtf8 != locale_t{}) previous_ = uselocale(kUtf8);
@@ -158,7 +158,7 @@ class Utf8LocaleScope {
     Utf8LocaleScope(const Utf8LocaleScope&) = delete;
     Utf8LocaleScope& operator=(const Utf8LocaleScope&) = delete;
 
- private:
+private:
     locale_t previous_{};
 };
 
@@ -323,7 +323,7 @@ std::string file_type_name(mode_t type) {
 }
 
 class LimitedReader {
- public:
+public:
     LimitedReader(archive* a, std::size_t compressed_size, const ZipLimits& limits)
         : archive_(a),
           limits_(limits),
@@ -364,7 +364,7 @@ class LimitedReader {
         }
     }
 
- private:
+private:
     archive* archive_;
     const ZipLimits& limits_;
     std::size_t compressed_size_;
