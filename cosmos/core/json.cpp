@@ -36,8 +36,17 @@ public:
     bool key(string_t& k) {
         Json& object = *stack_.back().value;
         auto it = object.find(k);
-        // Pointers are built only for duplicates: most documents have none.
-        if (it != object.end()) pending_.push_back({pointer_to(k), *it});
+        if (it != object.end()) {
+            // Pointers are built only for duplicates: most documents have none.
+            pending_.push_back({pointer_to(k), *it});
+            slot_ = &*it;  // the first position keeps the last value
+        } else {
+            // A new key: append directly instead of searching the object a second time.
+            auto& members =
+                static_cast<Json::object_t::Container&>(object.get_ref<Json::object_t&>());
+            members.emplace_back(k, nullptr);
+            slot_ = &members.back().second;
+        }
         pending_key_ = std::move(k);
         return true;
     }
@@ -120,9 +129,9 @@ private:
         }
         Json& parent = *stack_.back().value;
         if (parent.is_object()) {
-            Json& slot = parent[pending_key_];
-            slot = std::move(v);
-            return &slot;
+            // key() made the slot; nothing is added to this object until its value is placed.
+            *slot_ = std::move(v);
+            return slot_;
         }
         parent.push_back(std::move(v));
         return &parent.back();
@@ -131,6 +140,7 @@ private:
     Json& root_;
     std::vector<Frame> stack_;
     std::string pending_key_;
+    Json* slot_ = nullptr;
     std::vector<Pending> pending_;
     std::string error_;
 };
@@ -153,6 +163,18 @@ void append_python_string(std::string& out, const std::string& s) {
     std::size_t i = 0;
     const std::size_t n = s.size();
     while (i < n) {
+        // Most characters need no escaping: copy each such run at once.
+        std::size_t run = i;
+        while (run < n) {
+            auto c = static_cast<unsigned char>(s[run]);
+            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+            ++run;
+        }
+        if (run > i) {
+            out.append(s, i, run - i);
+            i = run;
+            if (i >= n) break;
+        }
         auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x80) {
             switch (c) {

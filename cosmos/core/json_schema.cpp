@@ -796,6 +796,23 @@ struct JsonSchema::Impl {
     std::map<std::pair<const Document*, std::string>, Node*> by_location;
     std::vector<Node*> unresolved;
     Node* root = nullptr;
+    // Without any $ref no node is reached twice, so nodes need not be found by location (most
+    // package configs have none, and compiling them is on repo-tool's hot path).
+    bool track_locations = true;
+
+    // True when a member named key appears anywhere in j.
+    static bool mentions(const Json& j, std::string_view key) {
+        if (j.is_object()) {
+            for (auto it = j.begin(); it != j.end(); ++it) {
+                if (it.key() == key || mentions(it.value(), key)) return true;
+            }
+        } else if (j.is_array()) {
+            for (const auto& item : j) {
+                if (mentions(item, key)) return true;
+            }
+        }
+        return false;
+    }
 
     [[noreturn]] static void fail(const std::string& message, const std::string& where) {
         throw json_decoding_error("JsonSchema", message, where);
@@ -809,7 +826,7 @@ struct JsonSchema::Impl {
         doc.loading_uri = doc.uri.empty() ? "#" : doc.uri + "#";
         doc.root = json;
         documents_by_uri.emplace(doc.uri, &doc);
-        index_ids(doc, *json, "", doc.uri);
+        if (mentions(*json, "id")) index_ids(doc, *json, "", doc.uri);
         return &doc;
     }
 
@@ -931,8 +948,10 @@ struct JsonSchema::Impl {
 
     Node* child(const Document& doc, const std::string& pointer, const Json& schema,
                 const std::string& base) {
-        auto known = by_location.find({&doc, pointer});
-        if (known != by_location.end()) return known->second;
+        if (track_locations) {
+            auto known = by_location.find({&doc, pointer});
+            if (known != by_location.end()) return known->second;
+        }
         return compile(doc, pointer, schema, base);
     }
 
@@ -947,12 +966,14 @@ struct JsonSchema::Impl {
 
     Node* compile(const Document& doc, const std::string& pointer, const Json& s,
                   std::string base) {
-        const std::string where = doc.loading_uri + pointer;
-        if (!s.is_object()) fail("schema is not an object at " + where, where);
+        if (!s.is_object()) {
+            const std::string where = doc.loading_uri + pointer;
+            fail("schema is not an object at " + where, where);
+        }
         Node& n = nodes.emplace_back();
         n.doc = &doc;
         n.pointer = pointer;
-        by_location.emplace(std::make_pair(&doc, pointer), &n);
+        if (track_locations) by_location.emplace(std::make_pair(&doc, pointer), &n);
 
         if (auto id = s.find("id"); id != s.end() && id->is_string()) {
             auto [without_fragment, fragment] =
@@ -1000,7 +1021,7 @@ struct JsonSchema::Impl {
                 if (!v.is_object()) continue;
                 for (auto m = v.begin(); m != v.end(); ++m) {
                     n.pattern_properties.push_back(
-                        {compile_regex(m.key(), where),
+                        {compile_regex(m.key(), doc.loading_uri + pointer),
                          child(doc, at(key) + "/" + escape_pointer_token(m.key()), m.value(),
                                base)});
                 }
@@ -1067,7 +1088,8 @@ struct JsonSchema::Impl {
                 n.max_length = non_negative(v);
             } else if (key == "pattern") {
                 if (v.is_string())
-                    n.pattern = compile_regex(v.get_ref<const std::string&>(), where);
+                    n.pattern =
+                        compile_regex(v.get_ref<const std::string&>(), doc.loading_uri + pointer);
             } else if (key == "format") {
                 if (v.is_string()) {
                     n.format = parse_format(v.get_ref<const std::string&>());
@@ -1645,6 +1667,7 @@ JsonSchema::JsonSchema(Json schema, std::string base_uri, const SchemaRegistry* 
     : impl_(std::make_unique<Impl>()) {
     impl_->root_json = std::move(schema);
     impl_->registry = registry;
+    impl_->track_locations = registry != nullptr || Impl::mentions(impl_->root_json, "$ref");
     const Document* doc = impl_->add_document(split_fragment(base_uri).first, &impl_->root_json);
     impl_->root = impl_->compile(*doc, "", impl_->root_json, doc->uri);
     impl_->resolve_all();
