@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "cosmos/adapters/bundle_file.h"
 #include "cosmos/adapters/digest.h"
 #include "cosmos/adapters/gzip_codec.h"
 #include "cosmos/adapters/http_client.h"
@@ -18,6 +19,7 @@
 #include "cosmos/adapters/sqlite_store.h"
 #include "cosmos/adapters/system_clock.h"
 #include "cosmos/adapters/zip_archive.h"
+#include "cosmos/app/publish_service.h"
 #include "cosmos/app/repository_service.h"
 #include "cosmos/app/service_manager.h"
 #include "cosmos/core/error.h"
@@ -172,9 +174,25 @@ int main(int argc, char** argv) {
         service_config.sha256 = [](std::string_view b) { return cosmos::adapters::sha256_hex(b); };
         cosmos::app::ServiceManager services(repositories, client, store, clock, service_config);
 
+        // Published packages. A bundle holds one package, so its limits are tighter than a zip
+        // repository's; the listener has already refused bodies over --max-body-bytes.
+        cosmos::adapters::ZipLimits bundle_limits;
+        bundle_limits.max_entries = 1000;
+        bundle_limits.max_entry_bytes = 16ull << 20;
+        bundle_limits.max_total_bytes = 64ull << 20;
+        cosmos::app::PublishService publish(
+            store, repositories, clock, [bundle_limits](std::string_view bytes) {
+                auto bundle = cosmos::adapters::read_bundle(bytes, 0, bundle_limits);
+                return cosmos::app::CheckedBundle{std::move(bundle.metadata),
+                                                  std::move(bundle.package),
+                                                  std::move(bundle.sha256)};
+            });
+        publish.attach();
+
         cosmos::http::Metrics metrics;
         cosmos::http::ServerContext context{repositories, client, codec, metrics, version};
         context.services = &services;
+        context.publish = &publish;
         context.proxy_timeout = std::chrono::seconds(config.fetch_timeout_seconds);
         cosmos::http::Router router;
         cosmos::http::register_routes(router, context);

@@ -34,6 +34,41 @@ const std::vector<Command>& commands() {
          "  merged with the options in FILE, exactly as cosmos-server does, labels included.\n"
          "  --source sets DCOS_PACKAGE_SOURCE (default: the tree's file:// URI).",
          run_render},
+        {"add", "add a package folder or .dcos bundle to a tree as its next revision",
+         "repo-tool add TREE SOURCE [--strict]\n"
+         "  SOURCE  a package folder (package.json, config.json, marathon.json.mustache,\n"
+         "          resource.json) or a .dcos bundle\n"
+         "  Writes TREE/repo/packages/<L>/<name>/<N>/, N one more than the package's highest\n"
+         "  revision (0 for a new package). The new revision is checked as 'validate' checks it,\n"
+         "  and its version must not exist in the package yet; on any error nothing is written.\n"
+         "  An existing revision is never overwritten.",
+         run_add},
+        {"publish", "upload a .dcos bundle to a running package service",
+         "repo-tool publish BUNDLE --to URL [--token T] [--replace]\n"
+         "  POSTs BUNDLE to URL/package/add (Content-Type\n"
+         "  application/vnd.dcos.universe.package+zip;version=v1) and prints the package's name,\n"
+         "  version and releaseVersion. --token sends 'Authorization: token=T'; --replace\n"
+         "  overwrites a version that is already there. Exit 1 with the service's error message\n"
+         "  when it refuses.",
+         run_publish},
+        {"serve", "serve a built repository as the Universe Server does",
+         "repo-tool serve OUT [--listen HOST:PORT] [--threads N]\n"
+         "  OUT  what 'repo-tool build' wrote. Default address 127.0.0.1:8085.\n"
+         "  GET /repo picks repo-up-to-<DC/OS>.json by the 'dcos/X.Y' User-Agent (default 2.0)\n"
+         "  and answers with the highest repository media type (v3, v4, v5) named in Accept;\n"
+         "  without such an Accept it serves repo-up-to-<DC/OS>.zip if present. Also /repo-1.7,\n"
+         "  /package/<name> and the repo-*.json / repo-*.zip files by name. ETag/If-None-Match\n"
+         "  and gzip are supported; one log line per request goes to stderr. Stops on SIGINT or\n"
+         "  SIGTERM.",
+         run_serve},
+        {"verify", "check a built repository against its source tree",
+         "repo-tool verify TREE OUT [--strict]\n"
+         "  Builds TREE in memory and compares it with OUT (what 'repo-tool build TREE OUT'\n"
+         "  wrote): every entry of every served file must be present, identical and carry the\n"
+         "  right sha256 digest; content types and the legacy zip must match, and OUT must hold\n"
+         "  no other repo-*.json or repo-*.zip. Prints one line per missing, extra or differing\n"
+         "  entry or file and exits 1 when there is any.",
+         run_verify},
     };
     return table;
 }

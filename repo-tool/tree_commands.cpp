@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "cosmos/adapters/digest.h"
 #include "cosmos/adapters/disk_tree.h"
 #include "cosmos/app/tree_actions.h"
 #include "repo-tool/args.h"
@@ -38,15 +39,21 @@ void print_summary(const char* verb, const cosmos::app::TreeReport& report, doub
 
 }  // namespace
 
+cosmos::app::TreeOptions tree_options(const Args& args) {
+    cosmos::app::TreeOptions options;
+    options.strict = args.has("strict");
+    if (auto t = args.value("threads")) options.threads = static_cast<unsigned>(std::stoul(*t));
+    options.sha256 = [](std::string_view bytes) { return cosmos::adapters::sha256_hex(bytes); };
+    return options;
+}
+
 int run_validate(const std::vector<std::string>& argv) {
     Args args(argv, {"threads"}, {"strict"});
     args.expect_positionals(1, 1);
     Stopwatch clock;
     Progress progress("validating");
     cosmos::adapters::DiskTreeSource source(args.positionals()[0]);
-    cosmos::app::TreeOptions options;
-    options.strict = args.has("strict");
-    if (auto t = args.value("threads")) options.threads = static_cast<unsigned>(std::stoul(*t));
+    cosmos::app::TreeOptions options = tree_options(args);
     options.progress = [&](std::size_t d, std::size_t n) { progress(d, n); };
     auto report = cosmos::app::validate_tree(source, options);
     progress.finish();
@@ -62,9 +69,7 @@ int run_build(const std::vector<std::string>& argv) {
     Progress progress("building");
     cosmos::adapters::DiskTreeSource source(args.positionals()[0]);
     cosmos::adapters::DirectoryOutputSink sink(args.positionals()[1]);
-    cosmos::app::TreeOptions options;
-    options.strict = args.has("strict");
-    if (auto t = args.value("threads")) options.threads = static_cast<unsigned>(std::stoul(*t));
+    cosmos::app::TreeOptions options = tree_options(args);
     options.progress = [&](std::size_t d, std::size_t n) { progress(d, n); };
     auto report = cosmos::app::build_repository(source, sink, options);
     progress.finish();

@@ -106,6 +106,8 @@ TreeReport build_repository(TreeSource& source, OutputSink& sink, const TreeOpti
     TreeReport report = run(source, options, true, &entries);
     if (!report.ok()) return report;
     core::sort_entries(entries);
+    // The digests go in after validation (the repository schemas allow no extra member).
+    core::add_entry_digests(entries, options.sha256);
     core::assemble_repository_files(entries, [&](const std::string& name, std::string&& bytes) {
         report.bytes_written += bytes.size();
         sink.write(name, bytes);

@@ -50,6 +50,7 @@ struct TreeOptions {
     bool strict = false;   ///< render failures are errors
     unsigned threads = 0;  ///< 0 = one per hardware thread
     ProgressFn progress;   ///< may be empty
+    core::Hasher sha256;   ///< for the digests build records (required by build_repository)
 };
 
 /// What a validate or build saw.

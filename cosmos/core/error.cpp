@@ -522,4 +522,14 @@ Error not_implemented(std::string_view operation) {
         Json{{"operationName", operation}});
 }
 
+// --- historical ---
+
+Error invalid_package_version_for_add(std::string_view name, std::string_view version) {
+    return bad_request("InvalidPackageVersionForAdd",
+                       "Unable to add version [" + std::string(version) + "] of package [" +
+                           std::string(name) +
+                           "]. Packaging format not supported for this operation.",
+                       Json{{"packageName", name}, {"packageVersion", version}});
+}
+
 }  // namespace cosmos::core

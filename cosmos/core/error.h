@@ -147,4 +147,8 @@ Error package_version_exists(std::string_view name, std::string_view version);
 Error local_package_not_found(std::string_view name, std::string_view version);
 Error not_implemented(std::string_view operation);
 
+// --- historical (Cosmos 0.3-0.4, cosmos-api.md section 17.4) ---
+/// POST /package/add copying a packaging 2.0 package from a repository.
+Error invalid_package_version_for_add(std::string_view name, std::string_view version);
+
 }  // namespace cosmos::core

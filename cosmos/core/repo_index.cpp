@@ -206,6 +206,45 @@ void sort_entries(std::vector<PreparedEntry>& entries) {
     });
 }
 
+namespace {
+
+const std::string kDigestPrefix = ", \"" + std::string(kEntryDigestField) + "\": \"";
+constexpr std::size_t kDigestHexSize = 64;
+
+}  // namespace
+
+std::string with_entry_digest(std::string_view text, const Hasher& sha256) {
+    std::string out;
+    if (text.empty() || text.back() != '}') return std::string(text);
+    out.reserve(text.size() + kDigestPrefix.size() + kDigestHexSize + 2);
+    out.append(text.substr(0, text.size() - 1));
+    out += kDigestPrefix;
+    out += sha256(text);
+    out += "\"}";
+    return out;
+}
+
+void add_entry_digests(std::vector<PreparedEntry>& entries, const Hasher& sha256) {
+    for (auto& e : entries) {
+        e.text = with_entry_digest(e.text, sha256);
+        if (e.old_text) e.old_text = with_entry_digest(*e.old_text, sha256);
+    }
+}
+
+std::optional<EntryDigest> read_entry_digest(std::string_view served_text, const Hasher& sha256) {
+    const std::size_t tail = kDigestPrefix.size() + kDigestHexSize + 2;
+    if (served_text.size() < tail + 2 || !served_text.ends_with("\"}")) return std::nullopt;
+    std::size_t at = served_text.size() - tail;
+    if (served_text.substr(at, kDigestPrefix.size()) != kDigestPrefix) return std::nullopt;
+    std::string_view hex = served_text.substr(at + kDigestPrefix.size(), kDigestHexSize);
+    for (char c : hex) {
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
+    }
+    std::string covered(served_text.substr(0, at));
+    covered.push_back('}');
+    return EntryDigest{std::string(hex), sha256(covered)};
+}
+
 namespace detail {
 
 std::string packages_file(const std::vector<PreparedEntry>& entries, int target_index) {

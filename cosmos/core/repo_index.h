@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,10 @@
 namespace cosmos::core {
 
 class JsonSchema;
+
+/// Lower-case hexadecimal SHA-256 of bytes. Core computes no digests itself: the caller passes
+/// the digest adapter (OpenSSL) in.
+using Hasher = std::function<std::string(std::string_view)>;
 
 /// A DC/OS release that gets its own repository file, and that file's repository format.
 struct DcosTarget {
@@ -76,6 +81,29 @@ PreparedEntry prepare_entry(const Json& entry, std::string_view path, const Repo
 
 /// Orders prepared entries by name, then releaseVersion (the output is deterministic).
 void sort_entries(std::vector<PreparedEntry>& entries);
+
+/// The extra member that build appends to every served entry (clients ignore unknown fields):
+/// `"sha256": "<hex>"`, the SHA-256 of the entry's served text without that member.
+inline constexpr std::string_view kEntryDigestField = "sha256";
+
+/// The served text of an entry with its digest member appended: `{..., "sha256": "<hex>"}`
+/// where <hex> is the SHA-256 of text. text must be a Python-style JSON object ending in "}".
+std::string with_entry_digest(std::string_view text, const Hasher& sha256);
+
+/// Appends the digest member to every served text of the entries (text and old_text). Run after
+/// the entries were validated: the repository schemas do not allow the extra member.
+void add_entry_digests(std::vector<PreparedEntry>& entries, const Hasher& sha256);
+
+/// A served entry's digest: the recorded hex and the SHA-256 of the text it should cover.
+struct EntryDigest {
+    std::string recorded;
+    std::string computed;
+    bool ok() const { return recorded == computed; }
+};
+
+/// Reads the digest member that with_entry_digest() appended; nullopt when the text does not end
+/// with one.
+std::optional<EntryDigest> read_entry_digest(std::string_view served_text, const Hasher& sha256);
 
 /// The served repository files, in the order they are written: universe.json (+ .content_type,
 /// v5), repo-empty-v3.json (+ .content_type), then repo-up-to-<release>.json (+ .content_type)

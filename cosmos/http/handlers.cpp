@@ -6,9 +6,11 @@
 #include <unordered_map>
 
 #include "cosmos/app/package_actions.h"
+#include "cosmos/app/publish_service.h"
 #include "cosmos/app/service_manager.h"
 #include "cosmos/core/error.h"
 #include "cosmos/http/media_types.h"
+#include "cosmos/http/publish_handlers.h"
 #include "cosmos/http/rpc.h"
 #include "cosmos/http/wire.h"
 
@@ -124,7 +126,14 @@ HttpResponse describe(ServerContext& ctx, const HttpRequest& request) {
     if (typed.request.response_index == 1) {
         return json_response(typed.request, core::encode_describe_v2(package));
     }
-    return json_response(typed.request, core::Json{{"package", core::encode_package(package)}});
+    core::Json body{{"package", core::encode_package(package)}};
+    if (ctx.publish && selected.source_uri == app::kLocalRepositoryUri) {
+        // Our addition (clients ignore unknown fields): the digest of the uploaded bundle.
+        if (auto digest = ctx.publish->digest(package.name, package.version.str())) {
+            body["sha256"] = *digest;
+        }
+    }
+    return json_response(typed.request, body);
 }
 
 HttpResponse list_versions(ServerContext& ctx, const HttpRequest& request) {
@@ -427,6 +436,7 @@ void register_routes(Router& router, ServerContext& ctx) {
     }
     router.add("GET", "/health", "health", [&ctx](const HttpRequest&) { return health(ctx); });
     router.add("GET", "/metrics", "metrics", [&ctx](const HttpRequest&) { return metrics(ctx); });
+    register_publish_routes(router, ctx);
 }
 
 }  // namespace cosmos::http

@@ -9,3 +9,8 @@ universe_add_test(test_core_catalog
 universe_add_test(test_corpus_render
     SOURCES core/corpus_render_test.cpp
     LIBS cosmos_app cosmos_adapter_tree cosmos_adapter_gzip)
+
+# The Universe Server rules and the digests build records.
+universe_add_test(test_core_repo_serving
+    SOURCES core/repo_serving_test.cpp
+    LIBS cosmos_core cosmos_adapter_digest)

@@ -192,8 +192,10 @@ TEST_CASE("the corpus validates and builds to what the Universe generator produc
         std::map<std::pair<std::string, int>, nlohmann::json> want, got;
         for (auto& p : expected["packages"])
             want[{p["name"], p["releaseVersion"]}] = p;
-        for (auto& p : actual["packages"])
+        for (auto& p : actual["packages"]) {
+            p.erase("sha256");  // our digest, which the generator does not write
             got[{p["name"], p["releaseVersion"]}] = p;
+        }
         CHECK(want == got);
         compared += want.size();
     }

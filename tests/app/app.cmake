@@ -1,0 +1,4 @@
+# Use-case tests with fakes for the ports (no files, sockets or servers).
+universe_add_test(test_app_publish
+    SOURCES app/publish_service_test.cpp
+    LIBS cosmos_app cosmos_adapter_digest)

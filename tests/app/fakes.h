@@ -1,0 +1,91 @@
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cosmos/app/ports.h"
+#include "cosmos/core/error.h"
+
+namespace universe_test {
+
+/// RepositoryStore in memory.
+class MemoryRepositoryStore : public cosmos::app::RepositoryStore {
+public:
+    explicit MemoryRepositoryStore(std::vector<cosmos::app::RepositoryRef> refs)
+        : refs_(std::move(refs)) {}
+    std::vector<cosmos::app::RepositoryRef> list() override { return refs_; }
+    std::vector<cosmos::app::RepositoryRef> update(
+        const std::function<std::vector<cosmos::app::RepositoryRef>(
+            const std::vector<cosmos::app::RepositoryRef>&)>& change) override {
+        refs_ = change(refs_);
+        return refs_;
+    }
+    std::optional<cosmos::app::StoredContent> load_content(const std::string& uri) override {
+        auto it = content_.find(uri);
+        if (it == content_.end()) return std::nullopt;
+        return it->second;
+    }
+    void save_content(const cosmos::app::StoredContent& content) override {
+        content_[content.uri] = content;
+    }
+    void drop_content(const std::string& uri) override { content_.erase(uri); }
+
+private:
+    std::vector<cosmos::app::RepositoryRef> refs_;
+    std::map<std::string, cosmos::app::StoredContent> content_;
+};
+
+/// LocalPackageStore in memory, with the SQLite store's contract.
+class MemoryLocalPackageStore : public cosmos::app::LocalPackageStore {
+public:
+    void put(const cosmos::app::LocalPackage& package, bool replace) override {
+        auto key = std::make_pair(package.name, package.version);
+        if (!replace && packages_.count(key)) {
+            throw cosmos::core::package_version_exists(package.name, package.version);
+        }
+        packages_[key] = package;
+        ++writes;
+    }
+    bool remove(const std::string& name, const std::string& version) override {
+        ++writes;
+        return packages_.erase({name, version}) > 0;
+    }
+    std::vector<cosmos::app::LocalPackage> list_packages() override {
+        if (fail_reads) throw cosmos::core::unhandled_exception("the store is unavailable");
+        std::vector<cosmos::app::LocalPackage> out;
+        for (const auto& [key, p] : packages_)
+            out.push_back(p);
+        std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+            if (a.name != b.name) return a.name < b.name;
+            return a.release_version < b.release_version;
+        });
+        return out;
+    }
+
+    int writes = 0;           ///< put and remove calls
+    bool fail_reads = false;  ///< list_packages throws
+
+private:
+    std::map<std::pair<std::string, std::string>, cosmos::app::LocalPackage> packages_;
+};
+
+/// An HttpClient that must not be called.
+class NoHttpClient : public cosmos::app::HttpClient {
+public:
+    cosmos::app::HttpReply send(const cosmos::app::HttpCall& call) override {
+        throw cosmos::core::endpoint_uri_connection(call.url, "no network in this test");
+    }
+};
+
+/// A clock that says what it is told.
+class FixedClock : public cosmos::app::Clock {
+public:
+    std::int64_t now_ms() override { return now; }
+    std::int64_t now = 1'700'000'000'000;
+};
+
+}  // namespace universe_test
