@@ -78,7 +78,12 @@ TreeReport run(TreeSource& source, const TreeOptions& options, bool prepare,
             auto prepared = core::prepare_entry(*checked.entry, revision.path, repo, prepare);
             for (auto& p : prepared.problems)
                 out.problems.push_back(std::move(p));
-            if (prepare) out.prepared = std::move(prepared);
+            if (prepare && prepared.problems.empty()) {
+                // The digest goes in after validation (the repository schemas allow no extra
+                // member), here so that the hashing runs on every core.
+                core::add_entry_digest(prepared, options.sha256);
+                out.prepared = std::move(prepared);
+            }
         }
     });
     std::set<std::string> names;
@@ -106,8 +111,6 @@ TreeReport build_repository(TreeSource& source, OutputSink& sink, const TreeOpti
     TreeReport report = run(source, options, true, &entries);
     if (!report.ok()) return report;
     core::sort_entries(entries);
-    // The digests go in after validation (the repository schemas allow no extra member).
-    core::add_entry_digests(entries, options.sha256);
     core::assemble_repository_files(entries, [&](const std::string& name, std::string&& bytes) {
         report.bytes_written += bytes.size();
         sink.write(name, bytes);

@@ -224,11 +224,14 @@ std::string with_entry_digest(std::string_view text, const Hasher& sha256) {
     return out;
 }
 
+void add_entry_digest(PreparedEntry& entry, const Hasher& sha256) {
+    entry.text = with_entry_digest(entry.text, sha256);
+    if (entry.old_text) entry.old_text = with_entry_digest(*entry.old_text, sha256);
+}
+
 void add_entry_digests(std::vector<PreparedEntry>& entries, const Hasher& sha256) {
-    for (auto& e : entries) {
-        e.text = with_entry_digest(e.text, sha256);
-        if (e.old_text) e.old_text = with_entry_digest(*e.old_text, sha256);
-    }
+    for (auto& e : entries)
+        add_entry_digest(e, sha256);
 }
 
 std::optional<EntryDigest> read_entry_digest(std::string_view served_text, const Hasher& sha256) {

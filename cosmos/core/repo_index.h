@@ -94,6 +94,9 @@ std::string with_entry_digest(std::string_view text, const Hasher& sha256);
 /// the entries were validated: the repository schemas do not allow the extra member.
 void add_entry_digests(std::vector<PreparedEntry>& entries, const Hasher& sha256);
 
+/// add_entry_digests() for one entry.
+void add_entry_digest(PreparedEntry& entry, const Hasher& sha256);
+
 /// A served entry's digest: the recorded hex and the SHA-256 of the text it should cover.
 struct EntryDigest {
     std::string recorded;
