@@ -157,9 +157,24 @@ int base64_value(unsigned char c) {
     return -1;
 }
 
+// Python's json.dumps writes strings this way (with ensure_ascii); see append_json_escaped().
 void append_python_string(std::string& out, const std::string& s) {
-    static constexpr char kHex[] = "0123456789abcdef";
     out.push_back('"');
+    append_json_escaped(out, s, true);
+    out.push_back('"');
+}
+
+}  // namespace
+
+void append_json_escaped(std::string& out, std::string_view s, bool ensure_ascii) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    auto write_unit = [&](std::uint32_t unit) {
+        out += "\\u";
+        out.push_back(kHex[(unit >> 12) & 0xF]);
+        out.push_back(kHex[(unit >> 8) & 0xF]);
+        out.push_back(kHex[(unit >> 4) & 0xF]);
+        out.push_back(kHex[unit & 0xF]);
+    };
     std::size_t i = 0;
     const std::size_t n = s.size();
     while (i < n) {
@@ -167,14 +182,12 @@ void append_python_string(std::string& out, const std::string& s) {
         std::size_t run = i;
         while (run < n) {
             auto c = static_cast<unsigned char>(s[run]);
-            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+            if (c < 0x20 || c == '"' || c == '\\' || (ensure_ascii && c >= 0x80)) break;
             ++run;
         }
-        if (run > i) {
-            out.append(s, i, run - i);
-            i = run;
-            if (i >= n) break;
-        }
+        out.append(s.data() + i, run - i);
+        i = run;
+        if (i >= n) break;
         auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x80) {
             switch (c) {
@@ -200,18 +213,13 @@ void append_python_string(std::string& out, const std::string& s) {
                     out += "\\f";
                     break;
                 default:
-                    if (c < 0x20) {
-                        out += "\\u00";
-                        out.push_back(kHex[c >> 4]);
-                        out.push_back(kHex[c & 0xF]);
-                    } else {
-                        out.push_back(static_cast<char>(c));
-                    }
+                    write_unit(c);
             }
             ++i;
             continue;
         }
-        // Decode one UTF-8 sequence; Python's ensure_ascii writes it as \uXXXX (UTF-16).
+        // Decode one UTF-8 sequence and write it as \uXXXX (UTF-16, with a surrogate pair
+        // above U+FFFF).
         std::uint32_t cp = 0;
         int extra = 0;
         if ((c & 0xE0) == 0xC0) {
@@ -228,13 +236,6 @@ void append_python_string(std::string& out, const std::string& s) {
         for (int k = 0; k < extra && i < n; ++k, ++i) {
             cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
         }
-        auto write_unit = [&](std::uint32_t unit) {
-            out += "\\u";
-            out.push_back(kHex[(unit >> 12) & 0xF]);
-            out.push_back(kHex[(unit >> 8) & 0xF]);
-            out.push_back(kHex[(unit >> 4) & 0xF]);
-            out.push_back(kHex[unit & 0xF]);
-        };
         if (cp >= 0x10000) {
             cp -= 0x10000;
             write_unit(0xD800 + (cp >> 10));
@@ -243,10 +244,7 @@ void append_python_string(std::string& out, const std::string& s) {
             write_unit(cp);
         }
     }
-    out.push_back('"');
 }
-
-}  // namespace
 
 ParsedDocument parse_document(std::string_view text) {
     ParsedDocument doc;

@@ -44,6 +44,11 @@ Json drop_nulls(const Json& value);
 /// non-ASCII escaped as \uXXXX. This is how the Universe generator writes repository files.
 std::string to_python_text(const Json& value);
 
+/// Appends the JSON-escaped content of s without the surrounding quotes: \" \\ \b \f \n \r \t,
+/// other control characters as \u00xx, and with ensure_ascii every non-ASCII character as
+/// \uXXXX (UTF-16), otherwise raw. Python's ensure_ascii output and Cosmos's mustache strings.
+void append_json_escaped(std::string& out, std::string_view s, bool ensure_ascii);
+
 /// Appends to_python_text(value) to out (no intermediate string).
 void append_python_text(std::string& out, const Json& value);
 

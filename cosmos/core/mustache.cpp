@@ -433,44 +433,9 @@ void append_number(std::string& out, const Json& v, MustacheDialect dialect) {
 }
 
 // Cosmos: strings reach the engine as their JSON-escaped text (what circe prints between the
-// quotes), so "{{x}}" inside a JSON string literal stays valid JSON.
+// quotes), so "{{x}}" inside a JSON string literal stays valid JSON; non-ASCII stays raw.
 void append_json_escaped(std::string& out, std::string_view s) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::size_t run = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out.append(s.data() + run, i - run);
-        run = i + 1;
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                out += "\\u00";
-                out += kHex[c >> 4];
-                out += kHex[c & 0xF];
-        }
-    }
-    out.append(s.data() + run, s.size() - run);
+    cosmos::core::append_json_escaped(out, s, false);
 }
 
 // Java toString of the converted value. Cosmos: array elements that are strings carry their JSON
