@@ -27,16 +27,6 @@ std::vector<std::string> split(std::string_view path) {
     return out;
 }
 
-std::optional<ReleaseVersion> parse_release(const std::string& s) {
-    if (s.empty() || s.size() > 18) return std::nullopt;
-    ReleaseVersion v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return std::nullopt;
-        v = v * 10 + static_cast<ReleaseVersion>(c - '0');
-    }
-    return v;
-}
-
 Json parse_package_file(const std::string& name, const std::string& text) {
     try {
         return parse_json(text);
@@ -93,7 +83,7 @@ std::vector<Package> decode_zip_repository(
     std::vector<Package> out;
     for (const auto& [key, revision_files] : revisions) {
         const auto& [letter, name, rev] = key;
-        auto release = parse_release(rev);
+        auto release = parse_release_version(rev);
         if (!release) continue;
         auto find = [&](const char* file) -> const std::string* {
             auto it = revision_files.find(file);

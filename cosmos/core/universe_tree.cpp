@@ -31,16 +31,6 @@ bool is_name(std::string_view s) {
     return true;
 }
 
-std::optional<ReleaseVersion> parse_revision(std::string_view s) {
-    if (s.empty() || s.size() > 18) return std::nullopt;
-    ReleaseVersion v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return std::nullopt;
-        v = v * 10 + static_cast<ReleaseVersion>(c - '0');
-    }
-    return v;
-}
-
 // Python truthiness of a JSON value, which decides whether the generator keeps an optional file.
 bool truthy(const Json& v) {
     switch (v.type()) {
@@ -203,7 +193,7 @@ private:
             folder_error("package folder '" + source_.name +
                          "' is not a valid package name (^[a-z][a-z0-9-]*[a-z0-9]$)");
         }
-        if (auto rev = parse_revision(source_.revision)) {
+        if (auto rev = parse_release_version(source_.revision)) {
             out_.release_version = *rev;
         } else {
             folder_error("revision folder '" + source_.revision +

@@ -73,6 +73,16 @@ std::vector<LoosePart> loose_parts(std::string_view s) {
 
 }  // namespace
 
+std::optional<ReleaseVersion> parse_release_version(std::string_view text) {
+    if (text.empty() || text.size() > 18) return std::nullopt;
+    ReleaseVersion v = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + static_cast<ReleaseVersion>(c - '0');
+    }
+    return v;
+}
+
 std::optional<DcosReleaseVersion> DcosReleaseVersion::parse(std::string_view text) {
     DcosReleaseVersion v;
     std::string_view numbers = text;

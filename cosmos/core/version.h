@@ -26,6 +26,10 @@ private:
 /// The integer revision of a package in a repository (the revision folder name). Higher is newer.
 using ReleaseVersion = std::uint64_t;
 
+/// Parses a revision folder name ("1200") as a ReleaseVersion: decimal digits only, at most 18;
+/// nullopt otherwise.
+std::optional<ReleaseVersion> parse_release_version(std::string_view text);
+
 /// A DC/OS release version such as "1.10", "1.9.0" or "2.1.0-beta.1".
 ///
 /// Comparison is numeric per component, left to right. When one list of numbers is a prefix of

@@ -61,3 +61,15 @@ TEST_CASE("package versions compare by equality only", "[core][version]") {
     CHECK(a == b);
     CHECK_FALSE(a == c);
 }
+
+TEST_CASE("revision folder names parse as release versions", "[core][version]") {
+    using cosmos::core::parse_release_version;
+    CHECK(parse_release_version("0") == 0u);
+    CHECK(parse_release_version("1200") == 1200u);
+    CHECK(parse_release_version("007") == 7u);
+    CHECK_FALSE(parse_release_version(""));
+    CHECK_FALSE(parse_release_version("latest"));
+    CHECK_FALSE(parse_release_version("-1"));
+    CHECK_FALSE(parse_release_version("1.0"));
+    CHECK_FALSE(parse_release_version("1234567890123456789"));
+}

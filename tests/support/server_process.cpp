@@ -14,19 +14,35 @@
 
 namespace universe_test {
 
-ServerProcess::ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> args,
-                             std::vector<std::string> environment) {
+namespace {
+
+std::vector<std::string> server_argv(const std::filesystem::path& data_dir,
+                                     std::vector<std::string> args) {
     std::filesystem::create_directories(data_dir);
-    // A fresh log file per start: a restarted server must not be mistaken for the previous one.
-    static int starts = 0;
-    log_file_ = data_dir / ("server-" + std::to_string(++starts) + ".log");
-    std::filesystem::remove(log_file_);
-    std::string binary = (binary_dir() / "cosmos" / "cosmos-server").string();
-    std::vector<std::string> argv = {binary, "--listen", "127.0.0.1:0", "--data-dir",
-                                     data_dir.string()};
+    std::vector<std::string> argv = {(binary_dir() / "cosmos" / "cosmos-server").string(),
+                                     "--listen", "127.0.0.1:0", "--data-dir", data_dir.string()};
     for (auto& a : args)
         argv.push_back(std::move(a));
+    return argv;
+}
 
+// A fresh log file per start: a restarted server must not be mistaken for the previous one.
+std::filesystem::path next_log(const std::filesystem::path& dir) {
+    static int starts = 0;
+    return dir / ("server-" + std::to_string(++starts) + ".log");
+}
+
+}  // namespace
+
+ServerProcess::ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> args,
+                             std::vector<std::string> environment)
+    : ListeningProcess(server_argv(data_dir, std::move(args)), next_log(data_dir),
+                       std::move(environment)) {}
+
+ListeningProcess::ListeningProcess(std::vector<std::string> argv, std::filesystem::path log_file,
+                                   std::vector<std::string> environment)
+    : log_file_(std::move(log_file)) {
+    std::filesystem::remove(log_file_);
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
@@ -57,14 +73,14 @@ ServerProcess::ServerProcess(const std::filesystem::path& data_dir, std::vector<
     }
     std::string text = log();
     stop(std::chrono::milliseconds(2000));
-    throw std::runtime_error("cosmos-server did not start:\n" + text);
+    throw std::runtime_error(argv.front() + " did not start:\n" + text);
 }
 
-ServerProcess::~ServerProcess() {
+ListeningProcess::~ListeningProcess() {
     if (running()) stop(std::chrono::seconds(5));
 }
 
-bool ServerProcess::running() const {
+bool ListeningProcess::running() const {
     if (pid_ <= 0 || exited_) return false;
     int status = 0;
     pid_t r = ::waitpid(pid_, &status, WNOHANG);
@@ -76,7 +92,7 @@ bool ServerProcess::running() const {
     return true;
 }
 
-int ServerProcess::stop(std::chrono::milliseconds grace) {
+int ListeningProcess::stop(std::chrono::milliseconds grace) {
     if (pid_ > 0 && running()) {
         ::kill(pid_, SIGTERM);
         auto deadline = std::chrono::steady_clock::now() + grace;
@@ -95,14 +111,15 @@ int ServerProcess::stop(std::chrono::milliseconds grace) {
     return -1;
 }
 
-std::string ServerProcess::log() const {
+std::string ListeningProcess::log() const {
     std::ifstream in(log_file_);
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
 }
 
-bool ServerProcess::wait_for_log(const std::string& text, std::chrono::milliseconds timeout) const {
+bool ListeningProcess::wait_for_log(const std::string& text,
+                                    std::chrono::milliseconds timeout) const {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
         if (log().find(text) != std::string::npos) return true;

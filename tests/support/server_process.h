@@ -8,18 +8,18 @@
 
 namespace universe_test {
 
-/// The real cosmos-server binary, started for a test on a free loopback port with its own data
-/// folder; stderr goes to a log file that tests can read. The destructor stops it.
-class ServerProcess {
+/// A program of ours started for a test that serves on a free loopback port ("--listen
+/// 127.0.0.1:0") and logs "listening on 127.0.0.1:<port>"; its output goes to a log file that
+/// tests can read. The destructor stops it.
+class ListeningProcess {
 public:
-    /// Starts build/cosmos/cosmos-server with "--listen 127.0.0.1:0 --data-dir <dir>" plus args,
-    /// and waits (up to 20 s) for its "listening on" line. Throws std::runtime_error with the log
-    /// when it does not come up.
-    ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> args,
-                  std::vector<std::string> environment = {});
-    ~ServerProcess();
-    ServerProcess(const ServerProcess&) = delete;
-    ServerProcess& operator=(const ServerProcess&) = delete;
+    /// Starts argv (argv[0] is the binary) and waits (up to 20 s) for the "listening on" line.
+    /// Throws std::runtime_error with the log when it does not come up.
+    ListeningProcess(std::vector<std::string> argv, std::filesystem::path log_file,
+                     std::vector<std::string> environment = {});
+    ~ListeningProcess();
+    ListeningProcess(const ListeningProcess&) = delete;
+    ListeningProcess& operator=(const ListeningProcess&) = delete;
 
     std::uint16_t port() const { return port_; }
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -42,6 +42,14 @@ private:
     std::filesystem::path log_file_;
     mutable int status_ = 0;
     mutable bool exited_ = false;
+};
+
+/// The real cosmos-server binary on a free loopback port with its own data folder.
+class ServerProcess : public ListeningProcess {
+public:
+    /// build/cosmos/cosmos-server --listen 127.0.0.1:0 --data-dir <data_dir> <args...>
+    ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> args,
+                  std::vector<std::string> environment = {});
 };
 
 }  // namespace universe_test
