@@ -495,3 +495,22 @@ TEST_CASE("legacy zip repositories are read, and ETags spare downloads", "[e2e][
                Catch::Contains(
                    "cosmos_repository_fetch_total{repository=\"json\",outcome=\"not_modified\"}"));
 }
+
+TEST_CASE("file:// repositories come only from the server's own configuration", "[e2e][catalog]") {
+    TempDir dir;
+    std::string file_uri =
+        "file://" + (binary_dir() / "universe" / "repo" / "repo-up-to-2.0.json").string();
+    ServerProcess server(
+        dir / "data",
+        {"--repositories-file",
+         repositories_file(dir, Json::array({{{"name", "local-file"}, {"uri", file_uri}}}))});
+    REQUIRE(wait_for_catalog(server, 25));
+    CHECK(repository_status(server, "local-file")["healthy"] == true);
+    // Through the API the same URI is refused.
+    auto add =
+        cli_post(server.port(), Cli::kPython, "/package/repository/add",
+                 package_type("repository.add-request"), package_type("repository.add-response"),
+                 Json{{"name", "again"}, {"uri", file_uri}}.dump());
+    CHECK(add.status == 400);
+    CHECK(add.json()["type"] == "UnsupportedRepositoryUri");
+}
