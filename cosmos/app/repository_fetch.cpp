@@ -1,9 +1,12 @@
 #include "cosmos/app/repository_fetch.h"
 
+#include <string_view>
 #include <thread>
 
 #include "cosmos/core/error.h"
+#include "cosmos/core/json.h"
 #include "cosmos/core/media_type.h"
+#include "cosmos/core/package.h"
 #include "cosmos/core/repo_index.h"
 #include "cosmos/core/repository.h"
 #include "schemas/schema_catalog.h"
@@ -60,6 +63,144 @@ int repository_format(const std::string& content_type) {
 
 bool retryable(const core::Error& e) {
     return e.type() == "EndpointUriConnection" || e.type() == "TimeoutError";
+}
+
+// A repository document is decoded one package at a time: parsing the whole document first
+// builds a DOM several times the file's size, and tearing it down again costs as much as
+// building it. The scanner below only finds the byte ranges of the top-level values; every byte
+// still goes through core::parse_json. Anything it does not plainly understand (a byte order
+// mark, an escaped top-level key, a repeated "packages") returns nullopt, and so does any
+// failure while decoding: core::decode_repository_json then decides, with its exact errors.
+class TopLevelScanner {
+public:
+    explicit TopLevelScanner(std::string_view text) : text_(text) {}
+
+    // The elements of "packages", each checked JSON; nullopt when not plainly a repository.
+    std::optional<std::vector<std::string_view>> packages() {
+        std::optional<std::vector<std::string_view>> found;
+        if (!take('{')) return std::nullopt;
+        if (!take('}')) {
+            do {
+                auto key = string_token();
+                if (!key || !take(':')) return std::nullopt;
+                core::parse_json(*key);  // a top-level key must be valid JSON text too
+                if (*key == "\"packages\"") {
+                    if (found || !take('[')) return std::nullopt;
+                    found.emplace();
+                    if (!take(']')) {
+                        do {
+                            auto element = value_token();
+                            if (!element) return std::nullopt;
+                            found->push_back(*element);
+                        } while (take(','));
+                        if (!take(']')) return std::nullopt;
+                    }
+                } else {
+                    auto other = value_token();
+                    if (!other) return std::nullopt;
+                    core::parse_json(*other);
+                }
+            } while (take(','));
+            if (!take('}')) return std::nullopt;
+        }
+        skip_space();
+        if (pos_ != text_.size()) return std::nullopt;
+        return found;
+    }
+
+private:
+    void skip_space() {
+        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
+                                       text_[pos_] == '\r' || text_[pos_] == '\t')) {
+            ++pos_;
+        }
+    }
+    bool take(char c) {
+        skip_space();
+        if (pos_ < text_.size() && text_[pos_] == c) {
+            ++pos_;
+            return true;
+        }
+        return false;
+    }
+    // Moves past a string that starts at pos_; false when it does not end.
+    bool skip_string() {
+        for (++pos_; pos_ < text_.size(); ++pos_) {
+            if (text_[pos_] == '\\') {
+                ++pos_;
+            } else if (text_[pos_] == '"') {
+                ++pos_;
+                return true;
+            }
+        }
+        return false;
+    }
+    // A key with its quotes; escaped keys are left to the full decoder.
+    std::optional<std::string_view> string_token() {
+        skip_space();
+        std::size_t start = pos_;
+        if (pos_ >= text_.size() || text_[pos_] != '"' || !skip_string()) return std::nullopt;
+        auto token = text_.substr(start, pos_ - start);
+        if (token.find('\\') != std::string_view::npos) return std::nullopt;
+        return token;
+    }
+    // The bytes of one value (brackets balanced, strings skipped), not yet checked.
+    std::optional<std::string_view> value_token() {
+        skip_space();
+        std::size_t start = pos_;
+        int depth = 0;
+        while (pos_ < text_.size()) {
+            char c = text_[pos_];
+            if (c == '"') {
+                if (!skip_string()) return std::nullopt;
+                if (depth == 0) break;
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                ++depth;
+            } else if (c == '}' || c == ']') {
+                if (depth == 0) break;
+                if (--depth == 0) {
+                    ++pos_;
+                    break;
+                }
+            } else if (depth == 0 &&
+                       (c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t')) {
+                break;
+            }
+            ++pos_;
+        }
+        if (depth != 0 || pos_ == start) return std::nullopt;
+        return text_.substr(start, pos_ - start);
+    }
+
+    std::string_view text_;
+    std::size_t pos_ = 0;
+};
+
+std::optional<std::vector<core::Package>> decode_by_package(std::string_view body) {
+    try {
+        auto elements = TopLevelScanner(body).packages();
+        if (!elements) return std::nullopt;
+        std::vector<core::Package> out;
+        out.reserve(elements->size());
+        for (auto element : *elements) {
+            core::Json document = core::parse_json(element);
+            // The config schema is most of a package: it is moved into the package rather than
+            // copied by decode_package, which only checks that it is an object.
+            core::Json config;
+            auto it = document.is_object() ? document.find("config") : document.end();
+            if (it != document.end() && it->is_object()) {
+                config = std::move(*it);
+                *it = core::Json::object();
+            }
+            out.push_back(core::decode_package(document));
+            if (out.back().config) out.back().config = std::move(config);
+        }
+        return out;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
 }
 
 }  // namespace
@@ -167,6 +308,7 @@ std::vector<core::Package> decode_content(const StoredContent& content, const Un
         return core::decode_zip_repository(files, content.uri,
                                            schemas::compiled(schemas::kPackage20).get());
     }
+    if (auto packages = decode_by_package(content.body)) return std::move(*packages);
     return core::decode_repository_json(content.body);
 }
 

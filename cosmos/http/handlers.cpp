@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
@@ -53,38 +54,59 @@ core::Package rewritten(const core::Package& package, const core::UrlRewriter& r
     return copy;
 }
 
-// Search answers are a pure function of the catalog, the query and the proxy prefix, and the
-// same few requests (the CLI's and the UI's) repeat, so the encoded bodies are kept.
-class SearchCache {
+// Search and describe answers are a pure function of the catalog, the request body, the
+// negotiated response type and the proxy prefix, and the same few requests (the CLI's and the
+// UI's) repeat, so the encoded bodies are kept. The catalog is identified by its control block,
+// which the weak reference keeps alive, so a new catalog allocated where an old one was freed is
+// never mistaken for it.
+class AnswerCache {
 public:
-    std::optional<std::string> get(const void* catalog, const std::string& key) {
+    using Body = std::shared_ptr<const std::string>;
+
+    Body get(const std::shared_ptr<const core::Catalog>& catalog, const std::string& key) {
         std::lock_guard lock(mutex_);
-        if (catalog != catalog_) return std::nullopt;
+        if (!same_catalog(catalog)) return nullptr;
         auto it = entries_.find(key);
-        if (it == entries_.end()) return std::nullopt;
-        return it->second;
+        return it == entries_.end() ? nullptr : it->second;
     }
-    void put(const void* catalog, const std::string& key, const std::string& body) {
+    void put(const std::shared_ptr<const core::Catalog>& catalog, const std::string& key,
+             Body body) {
         std::lock_guard lock(mutex_);
-        if (catalog != catalog_) {
+        if (!same_catalog(catalog)) {
             entries_.clear();
             order_.clear();
+            bytes_ = 0;
             catalog_ = catalog;
         }
-        if (entries_.emplace(key, body).second) order_.push_back(key);
-        while (order_.size() > kCapacity) {
-            entries_.erase(order_.front());
+        std::size_t size = body->size();
+        if (entries_.emplace(key, std::move(body)).second) {
+            order_.push_back(key);
+            bytes_ += size;
+        }
+        while (order_.size() > kCapacity || (bytes_ > kMaxBytes && order_.size() > 1)) {
+            auto oldest = entries_.find(order_.front());
+            bytes_ -= oldest->second->size();
+            entries_.erase(oldest);
             order_.pop_front();
         }
     }
 
 private:
+    bool same_catalog(const std::shared_ptr<const core::Catalog>& catalog) const {
+        return !catalog_.owner_before(catalog) && !catalog.owner_before(catalog_) &&
+               !catalog_.expired();
+    }
+
     static constexpr std::size_t kCapacity = 256;
+    static constexpr std::size_t kMaxBytes = 8u << 20;  // per cache; the newest entry always stays
     std::mutex mutex_;
-    const void* catalog_ = nullptr;
-    std::unordered_map<std::string, std::string> entries_;
+    std::weak_ptr<const core::Catalog> catalog_;
+    std::size_t bytes_ = 0;
+    std::unordered_map<std::string, Body> entries_;
     std::list<std::string> order_;
 };
+
+using SearchCache = AnswerCache;
 
 HttpResponse capabilities(const HttpRequest& request) {
     static const EndpointSpec spec = no_body_endpoint({kCapabilitiesType});
@@ -102,8 +124,8 @@ HttpResponse search(ServerContext& ctx, SearchCache& cache, const HttpRequest& r
     HttpResponse response;
     response.status = 200;
     response.headers.push_back({"Content-Type", r.response_type->to_string()});
-    if (auto body = cache.get(catalog.get(), key)) {
-        response.body = std::move(*body);
+    if (auto body = cache.get(catalog, key)) {
+        response.body = *body;
         return response;
     }
     auto rewrite = rewriter(r);
@@ -112,28 +134,49 @@ HttpResponse search(ServerContext& ctx, SearchCache& cache, const HttpRequest& r
         packages.push_back(core::encode_search_result(result, rewrite));
     }
     response.body = core::to_compact(core::Json{{"packages", std::move(packages)}});
-    cache.put(catalog.get(), key, response.body);
+    cache.put(catalog, key, std::make_shared<const std::string>(response.body));
     return response;
 }
 
 HttpResponse describe(ServerContext& ctx, const HttpRequest& request) {
     static const EndpointSpec spec =
         rpc_endpoint(kDescribeRequestType, {kDescribeResponseV3Type, kDescribeResponseV2Type});
+    // One cache for every router in the process: entries are keyed by catalog, so servers with
+    // different catalogs never share an answer.
+    static AnswerCache cache;
     auto typed = validate<app::DescribeRequest>(request, spec, decode_describe_request);
-    auto selected = app::select_package(ctx.repositories.catalog(), typed.body.package_name,
-                                        typed.body.package_version);
-    core::Package package = rewritten(*selected.package, rewriter(typed.request));
-    if (typed.request.response_index == 1) {
-        return json_response(typed.request, core::encode_describe_v2(package));
+    auto catalog = ctx.repositories.catalog();
+    const auto& r = typed.request;
+    const auto& body = typed.body;
+    std::string key = r.scheme + "://" + host_header(r) + "\n" + std::to_string(r.response_index) +
+                      "\n" + body.package_name + "\n" +
+                      (body.package_version ? "v:" + *body.package_version : std::string("latest"));
+    if (auto cached = cache.get(catalog, key)) {
+        HttpResponse response;
+        response.status = 200;
+        response.headers.push_back({"Content-Type", r.response_type->to_string()});
+        response.body = *cached;
+        return response;
     }
-    core::Json body{{"package", core::encode_package(package)}};
-    if (ctx.publish && selected.source_uri == app::kLocalRepositoryUri) {
-        // Our addition (clients ignore unknown fields): the digest of the uploaded bundle.
-        if (auto digest = ctx.publish->digest(package.name, package.version.str())) {
-            body["sha256"] = *digest;
+    auto selected = app::select_package(catalog, body.package_name, body.package_version);
+    core::Package package = rewritten(*selected.package, rewriter(r));
+    HttpResponse response;
+    if (r.response_index == 1) {
+        response = json_response(r, core::encode_describe_v2(package));
+    } else {
+        core::Json answer{{"package", core::encode_package(package)}};
+        // Every publish or removal rebuilds the catalog, so the digest is part of what the
+        // cache key's catalog identifies.
+        if (ctx.publish && selected.source_uri == app::kLocalRepositoryUri) {
+            // Our addition (clients ignore unknown fields): the digest of the uploaded bundle.
+            if (auto digest = ctx.publish->digest(package.name, package.version.str())) {
+                answer["sha256"] = *digest;
+            }
         }
+        response = json_response(r, answer);
     }
-    return json_response(typed.request, body);
+    cache.put(catalog, key, std::make_shared<const std::string>(response.body));
+    return response;
 }
 
 HttpResponse list_versions(ServerContext& ctx, const HttpRequest& request) {
