@@ -1,8 +1,10 @@
 // cosmos-server: the one place that wires the package service together.
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -45,6 +47,8 @@ Level parse_level(const std::string& s) {
     return Level::kInfo;
 }
 
+// One line per call, formatted in a buffer and written with a single write(2): stderr is
+// unbuffered, and several small writes per request cost a quarter of the throughput.
 class Logger {
 public:
     explicit Logger(Level level) : level_(level) {}
@@ -52,15 +56,23 @@ public:
     void log(Level level, const char* format, Args... args) {
         if (level > level_) return;
         static const char* names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
-        char stamp[32];
+        char line[2048];
         std::time_t now = std::time(nullptr);
         std::tm tm{};
         gmtime_r(&now, &tm);
-        std::strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        std::size_t n = std::strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
+        n += static_cast<std::size_t>(
+            std::snprintf(line + n, sizeof(line) - n, "%s ", names[static_cast<int>(level)]));
+        int written = std::snprintf(line + n, sizeof(line) - n, format, args...);
+        n = std::min(sizeof(line) - 2, n + static_cast<std::size_t>(std::max(written, 0)));
+        line[n++] = '\n';
         std::lock_guard lock(mutex_);
-        std::fprintf(stderr, "%s %s ", stamp, names[static_cast<int>(level)]);
-        std::fprintf(stderr, format, args...);
-        std::fputc('\n', stderr);
+        std::size_t done = 0;
+        while (done < n) {
+            ssize_t w = ::write(STDERR_FILENO, line + done, n - done);
+            if (w <= 0) break;
+            done += static_cast<std::size_t>(w);
+        }
     }
 
 private:
@@ -160,6 +172,7 @@ int main(int argc, char** argv) {
             return out;
         };
         repo_config.codec = codec;
+        repo_config.release_memory = [] { ::malloc_trim(0); };
         cosmos::app::RepositoryService repositories(store, client, clock, repo_config);
         repositories.load_stored();
 

@@ -71,6 +71,8 @@ std::shared_ptr<const core::RepositoryContent> RepositoryService::decode(
     } else {
         out->packages = decode_content(content, config_.unzip);
     }
+    // Decoding frees a parse tree several times the body's size; give it back to the system.
+    if (config_.release_memory) config_.release_memory();
     return out;
 }
 

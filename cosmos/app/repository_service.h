@@ -39,6 +39,8 @@ struct RepositoryConfig {
     std::set<std::string> configured_file_uris;
     Unzipper unzip;
     core::Codec codec;
+    /// Called after each repository is decoded, to return freed memory (may be empty).
+    std::function<void()> release_memory;
 };
 
 /// Repository list, downloads and the merged catalog. Requests never wait for an upstream: the
