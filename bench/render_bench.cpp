@@ -78,7 +78,7 @@ TreeResult run_tree(const fs::path& tree, int iterations, int warmup,
         } catch (const cosmos::core::Error& e) {
             if (e.type() == "JsonSchemaMismatch" && package.config && package.marathon_template()) {
                 mode = "render_template (needs options)";
-                context = cosmos::core::extract_defaults(*package.config);
+                context = cosmos::core::extract_defaults(package.config->value());
             } else {
                 out.skipped.push_back(id + " (" + e.type() + ")");
                 continue;

@@ -108,6 +108,31 @@ public:
         return found;
     }
 
+    // The bytes of the value of key in the object that is the whole text: empty when the key is
+    // absent, nullopt when the text is not plainly an object or has the key twice.
+    std::optional<std::string_view> object_member(std::string_view wanted) {
+        std::string_view found;
+        bool seen = false;
+        if (!take('{')) return std::nullopt;
+        if (!take('}')) {
+            do {
+                auto key = string_token();
+                if (!key || !take(':')) return std::nullopt;
+                auto value = value_token();
+                if (!value) return std::nullopt;
+                if (key->size() == wanted.size() + 2 && key->substr(1, wanted.size()) == wanted) {
+                    if (seen) return std::nullopt;
+                    seen = true;
+                    found = *value;
+                }
+            } while (take(','));
+            if (!take('}')) return std::nullopt;
+        }
+        skip_space();
+        if (pos_ != text_.size()) return std::nullopt;
+        return found;
+    }
+
 private:
     void skip_space() {
         while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
@@ -185,17 +210,21 @@ std::optional<std::vector<core::Package>> decode_by_package(std::string_view bod
         std::vector<core::Package> out;
         out.reserve(elements->size());
         for (auto element : *elements) {
-            core::Json document = core::parse_json(element);
-            // The config schema is most of a package: it is moved into the package rather than
-            // copied by decode_package, which only checks that it is an object.
-            core::Json config;
-            auto it = document.is_object() ? document.find("config") : document.end();
-            if (it != document.end() && it->is_object()) {
-                config = std::move(*it);
-                *it = core::Json::object();
+            // The config schema is most of a package and is kept as text: it is cut out of the
+            // element before parsing, so it never becomes a tree here.
+            auto config = TopLevelScanner(element).object_member("config");
+            if (!config) return std::nullopt;
+            if (config->empty() || config->front() != '{') {
+                out.push_back(core::decode_package(core::parse_json(element)));
+                continue;
             }
-            out.push_back(core::decode_package(document));
-            if (out.back().config) out.back().config = std::move(config);
+            std::string rest;
+            rest.reserve(element.size() - config->size() + 2);
+            rest.append(element.data(), config->data());
+            rest += "{}";
+            rest.append(config->data() + config->size(), element.data() + element.size());
+            out.push_back(core::decode_package(core::parse_json(rest)));
+            out.back().config = core::JsonText::from_text(*config);
         }
         return out;
     } catch (const std::exception&) {

@@ -323,7 +323,7 @@ ServiceDescription ServiceManager::describe(const ServiceDescribeRequest& reques
         if (auto options = core::decode_options_label(*label)) {
             out.user_provided_options = *options;
             out.resolved_options =
-                core::merge(out.package.config ? core::extract_defaults(*out.package.config)
+                core::merge(out.package.config ? core::extract_defaults(out.package.config->value())
                                                : core::Json::object(),
                             *options);
         }

@@ -265,6 +265,35 @@ std::string to_compact(const Json& value) {
     return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+JsonText::JsonText(const Json& value) : text_(to_compact(value)) {}
+
+JsonText JsonText::from_text(std::string_view text) {
+    if (!Json::accept(text.begin(), text.end())) {
+        parse_json(text);  // throws, with the parser's line and column
+        throw json_parsing_error("ParsingFailure", "not one JSON value", text.substr(0, 4096));
+    }
+    JsonText out;
+    out.text_.reserve(text.size());
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            out.text_ += c;
+            if (c == '\\') {
+                out.text_ += text[++i];  // accepted text never ends inside an escape
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+            out.text_ += c;
+        } else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+            out.text_ += c;
+        }
+    }
+    return out;
+}
+
 Json drop_nulls(const Json& value) {
     if (value.is_object()) {
         Json out = Json::object();

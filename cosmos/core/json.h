@@ -36,6 +36,33 @@ Json parse_json(std::string_view text);
 /// Compact text (no spaces), nulls kept, non-ASCII written raw.
 std::string to_compact(const Json& value);
 
+/// A JSON value kept as its compact text and parsed on each use. A config schema held as a tree
+/// costs about three times its text, and a catalog only reads it to describe or render one
+/// package, so the catalog keeps packages' configs this way.
+class JsonText {
+public:
+    /// Keeps to_compact(value).
+    explicit JsonText(const Json& value);
+
+    /// Adopts one JSON text, dropping the whitespace between tokens. Throws Error
+    /// json_parsing_error when text is not exactly one well-formed JSON value.
+    static JsonText from_text(std::string_view text);
+
+    /// The value (parse_json of the text: duplicate keys resolve as there).
+    Json value() const { return parse_json(text_); }
+    /// The compact text.
+    const std::string& text() const noexcept { return text_; }
+
+    /// Equal values, whatever their text.
+    bool operator==(const JsonText& other) const {
+        return text_ == other.text_ || value() == other.value();
+    }
+
+private:
+    JsonText() = default;
+    std::string text_;
+};
+
 /// Returns a copy with every null-valued object member removed, recursively (array elements are
 /// kept). This is the Cosmos response printer's rule.
 Json drop_nulls(const Json& value);

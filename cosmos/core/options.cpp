@@ -40,6 +40,12 @@ Json merge(const Json& base, const Json& overlay) {
     return out;
 }
 
+Json resolve_options(const std::optional<JsonText>& config, const Json& user_options,
+                     const JsonSchema* compiled) {
+    return resolve_options(config ? std::optional<Json>(config->value()) : std::nullopt,
+                           user_options, compiled);
+}
+
 Json resolve_options(const std::optional<Json>& config, const Json& user_options,
                      const JsonSchema* compiled) {
     Json defaults = config ? extract_defaults(*config) : Json::object();

@@ -27,4 +27,8 @@ Json merge(const Json& base, const Json& overlay);
 Json resolve_options(const std::optional<Json>& config, const Json& user_options,
                      const JsonSchema* compiled = nullptr);
 
+/// resolve_options for a config kept as text (a package's).
+Json resolve_options(const std::optional<JsonText>& config, const Json& user_options,
+                     const JsonSchema* compiled = nullptr);
+
 }  // namespace cosmos::core

@@ -208,7 +208,7 @@ Package decode_package_or_throw(const Json& d) {
     if (const Json* resource = optional_object(d, "resource", at)) {
         p.resource = decode_resource(*resource, v3_plus, at.field("resource"));
     }
-    if (const Json* config = optional_object(d, "config", at)) p.config = *config;
+    if (const Json* config = optional_object(d, "config", at)) p.config.emplace(*config);
 
     if (!v4_plus) {
         if (const Json* command = optional_object(d, "command", at)) {
@@ -253,6 +253,10 @@ void put_optional(Json& out, const char* key, const std::optional<T>& value, Nul
 template <typename T>
 void put_optional(Json& out, const char* key, const std::optional<T>& value, Nulls nulls) {
     put_optional(out, key, value, nulls, [](const T& v) { return Json(v); });
+}
+
+Json encode_config(const JsonText& config) {
+    return config.value();
 }
 
 Json encode_licenses(const std::vector<License>& licenses) {
@@ -405,7 +409,7 @@ Json encode_package(const Package& p, Nulls nulls) {
         out["tags"] = p.tags;
         encode_notes_and_licenses(out, p, nulls, false);
         put_optional(out, "resource", p.resource, nulls, resource);
-        put_optional(out, "config", p.config, nulls);
+        put_optional(out, "config", p.config, nulls, encode_config);
         put_optional(out, "command", p.command_pip, nulls, encode_command);
         return out;
     }
@@ -414,7 +418,7 @@ Json encode_package(const Package& p, Nulls nulls) {
     put_optional(out, "minDcosReleaseVersion", p.min_dcos_release_version, nulls);
     put_optional(out, "marathon", p.marathon_template_base64, nulls, encode_marathon);
     put_optional(out, "resource", p.resource, nulls, resource);
-    put_optional(out, "config", p.config, nulls);
+    put_optional(out, "config", p.config, nulls, encode_config);
     switch (pv) {
         case PackagingVersion::k3_0:
             put_optional(out, "command", p.command_pip, nulls, encode_command);
@@ -464,7 +468,7 @@ Json encode_describe_v2(const Package& p) {
     if (p.min_dcos_release_version) out["minDcosReleaseVersion"] = *p.min_dcos_release_version;
     if (p.marathon_template_base64) out["marathon"] = encode_marathon(*p.marathon_template_base64);
     if (p.resource) out["resource"] = encode_resource(*p.resource, true);
-    if (p.config) out["config"] = *p.config;
+    if (p.config) out["config"] = p.config->value();
     if (p.command_pip) out["command"] = encode_command(*p.command_pip);
     return out;
 }

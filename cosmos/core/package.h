@@ -102,7 +102,7 @@ struct Package {
     /// marathon.v2AppMustacheTemplate as stored: standard base64 of the template bytes.
     std::optional<std::string> marathon_template_base64;
     std::optional<Resource> resource;
-    std::optional<Json> config;                             ///< a JSON Schema object
+    std::optional<JsonText> config;                         ///< a JSON Schema object
     std::optional<std::vector<std::string>> command_pip;    ///< command.pip (2.0 and 3.0)
     std::optional<std::int64_t> last_updated;               ///< 3.0+
     std::optional<bool> has_known_issues;                   ///< 3.0+

@@ -2,3 +2,6 @@
 universe_add_test(test_app_publish
     SOURCES app/publish_service_test.cpp
     LIBS cosmos_app cosmos_adapter_digest)
+universe_add_test(test_app_repository_decode
+    SOURCES app/repository_decode_test.cpp
+    LIBS cosmos_app)

@@ -52,7 +52,7 @@ TEST_CASE("every corpus revision but namerd 4 renders to a valid Marathon app",
                 // The package needs options that have no default (an API key, a token): Cosmos
                 // refuses it too. Render the template with the default context instead.
                 needs_options.insert(id);
-                auto context = cosmos::core::extract_defaults(*package.config);
+                auto context = cosmos::core::extract_defaults(package.config->value());
                 auto app =
                     cosmos::core::render_template(package, *package.marathon_template(), context);
                 CHECK(relaxed.validate(app).empty());
