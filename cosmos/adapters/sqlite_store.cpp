@@ -341,8 +341,9 @@ void SqliteStore::save_content(const app::StoredContent& content) {
             "INSERT OR REPLACE INTO repository_content "
             "(uri, body, media_type, fetched_at, etag) VALUES (?, ?, ?, ?, ?)");
         insert.bind(1, content.uri);
-        insert.bind(2, static_cast<const void*>(content.body.data()),
-                    static_cast<int>(content.body.size()));
+        // The body can be hundreds of megabytes: SQLite reads it in place instead of copying.
+        insert.bindNoCopy(2, static_cast<const void*>(content.body.data()),
+                          static_cast<int>(content.body.size()));
         insert.bind(3, content.media_type);
         insert.bind(4, content.fetched_at);
         bind_optional(insert, 5, content.etag);
