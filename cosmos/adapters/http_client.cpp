@@ -57,10 +57,6 @@ public:
 
     bool exceeded() const { return exceeded_; }
     std::string take() { return std::move(body_); }
-    // Room for a declared length, so a large body is not copied each time the buffer grows.
-    void expect(std::uint64_t length) {
-        if (length <= limit_) body_.reserve(static_cast<std::size_t>(length));
-    }
 
     bool can_seek() const override { return false; }
     bool has_size() const override { return false; }
@@ -287,13 +283,12 @@ app::HttpReply CpprestHttpClient::send(const app::HttpCall& call) {
     auto future = done->get_future();
     std::uint64_t limit = call.max_response_bytes;
     client->request(request, cancel.get_token())
-        .then([limit, cancel, sink](pplx::task<cphttp::http_response> headers) {
+        .then([limit, cancel](pplx::task<cphttp::http_response> headers) {
             cphttp::http_response response = headers.get();
             if (response.headers().content_length() > limit) {
                 cancel.cancel();
                 throw DeclaredTooLarge{};
             }
-            sink->expect(response.headers().content_length());
             return response.content_ready();
         })
         .then([done](pplx::task<cphttp::http_response> complete) {

@@ -158,8 +158,19 @@ void RepositoryService::refresh() {
             ++s.failures;
         }
     }
+    // Repositories may have been added or removed while this refresh ran: the list is read
+    // again, and what was downloaded for a repository no longer listed is let go.
+    auto current = store_.list();
     std::lock_guard lock(mutex_);
-    refs_ = refs;
+    refs_ = current;
+    for (const auto& ref : refs) {
+        bool listed = std::any_of(current.begin(), current.end(),
+                                  [&](const RepositoryRef& r) { return r.uri == ref.uri; });
+        if (listed) continue;
+        decoded_.erase(ref.uri);
+        status_.erase(ref.uri);
+        etags_.erase(ref.uri);
+    }
     rebuild_locked();
 }
 

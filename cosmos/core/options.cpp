@@ -42,12 +42,12 @@ Json merge(const Json& base, const Json& overlay) {
 
 Json resolve_options(const std::optional<JsonText>& config, const Json& user_options,
                      const JsonSchema* compiled) {
-    return resolve_options(config ? std::optional<Json>(config->value()) : std::nullopt,
-                           user_options, compiled);
+    if (!config) return resolve_options(nullptr, user_options, compiled);
+    Json tree = config->value();
+    return resolve_options(&tree, user_options, compiled);
 }
 
-Json resolve_options(const std::optional<Json>& config, const Json& user_options,
-                     const JsonSchema* compiled) {
+Json resolve_options(const Json* config, const Json& user_options, const JsonSchema* compiled) {
     Json defaults = config ? extract_defaults(*config) : Json::object();
     Json merged = merge(defaults, user_options.is_object() ? user_options : Json::object());
     // Cosmos: an empty option set is never validated.

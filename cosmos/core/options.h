@@ -24,10 +24,10 @@ Json merge(const Json& base, const Json& overlay);
 /// - A non-empty merged object with no config throws OptionsNotAllowed.
 /// - A failed validation throws JsonSchemaMismatch with every violation in data.errors.
 /// compiled, when given, must be the compiled form of *config (avoids compiling it again).
-Json resolve_options(const std::optional<Json>& config, const Json& user_options,
+Json resolve_options(const Json* config, const Json& user_options,
                      const JsonSchema* compiled = nullptr);
 
-/// resolve_options for a config kept as text (a package's).
+/// resolve_options for a package's config (kept as text).
 Json resolve_options(const std::optional<JsonText>& config, const Json& user_options,
                      const JsonSchema* compiled = nullptr);
 

@@ -299,12 +299,26 @@ private:
         }
     }
 
-    void check_renders(const Json& entry, const MustacheTemplate& compiled_template,
+    void check_renders(Json& entry, const MustacheTemplate& compiled_template,
                        const JsonSchema* compiled_config) {
+        // The config schema is lent out while the package decodes: the package would keep its own
+        // text copy, and the render below needs it as the tree it already is.
+        std::optional<Json> config;
+        if (auto it = entry.find("config"); it != entry.end() && it->is_object()) {
+            config = std::move(*it);
+            *it = Json::object();
+        }
         Package package;
+        std::optional<Error> undecodable;
         try {
             package = decode_package(entry);
         } catch (const Error& e) {
+            undecodable = e;
+        }
+        if (config) entry["config"] = std::move(*config);
+        const Json* schema = config ? &entry["config"] : nullptr;
+        if (undecodable) {
+            const Error& e = *undecodable;
             std::string why = e.data().is_object() && e.data().contains("decodingErrorMessage")
                                   ? e.data()["decodingErrorMessage"].get<std::string>()
                                   : e.what();
@@ -319,7 +333,7 @@ private:
             }
         };
         try {
-            Json resolved = resolve_options(package.config, Json::object(), compiled_config);
+            Json resolved = resolve_options(schema, Json::object(), compiled_config);
             (void)render_template(package, compiled_template, resolved);
         } catch (const Error& e) {
             std::string detail = e.what();

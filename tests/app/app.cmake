@@ -5,3 +5,6 @@ universe_add_test(test_app_publish
 universe_add_test(test_app_repository_decode
     SOURCES app/repository_decode_test.cpp
     LIBS cosmos_app)
+universe_add_test(test_app_repository_service
+    SOURCES app/repository_service_test.cpp
+    LIBS cosmos_app)

@@ -401,6 +401,7 @@ TEST_CASE("an author's package through a tree: add, build, serve, repository add
     REQUIRE(found.json()["packages"].size() == 1);
     CHECK(found.json()["packages"][0]["versions"] == Json{{"0.9", 0}});
     auto render = cluster.rpc("render", Json{{"packageName", "hello-tree"}});
+    INFO(render.body);
     REQUIRE(render.status == 200);
     CHECK(render.json()["marathonJson"]["labels"]["DCOS_PACKAGE_SOURCE"] ==
           universe.url() + "/repo");
