@@ -7,6 +7,7 @@
 #include <iterator>
 #include <limits>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "cosmos/core/error.h"
@@ -263,22 +264,37 @@ SqliteStore::SqliteStore(const std::string& path,
 
 SqliteStore::~SqliteStore() = default;
 
-int SqliteStore::schema_version() {
+template <typename Work>
+auto SqliteStore::read(std::string_view action, Work&& work) {
     std::lock_guard lock(mutex_);
     try {
-        return read_user_version(db_->db);
+        return work(db_->db);
     } catch (const SQLite::Exception& e) {
-        throw storage_error(path_, "reading the schema version", e);
+        throw storage_error(path_, action, e);
     }
 }
 
+template <typename Work>
+auto SqliteStore::write(std::string_view action, Work&& work) {
+    return read(action, [&](SQLite::Database& db) {
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+        if constexpr (std::is_void_v<std::invoke_result_t<Work&, SQLite::Database&>>) {
+            work(db);
+            transaction.commit();
+        } else {
+            auto result = work(db);
+            transaction.commit();
+            return result;
+        }
+    });
+}
+
+int SqliteStore::schema_version() {
+    return read("reading the schema version", read_user_version);
+}
+
 std::vector<app::RepositoryRef> SqliteStore::list() {
-    std::lock_guard lock(mutex_);
-    try {
-        return read_repositories(db_->db);
-    } catch (const SQLite::Exception& e) {
-        throw storage_error(path_, "reading the repository list", e);
-    }
+    return read("reading the repository list", read_repositories);
 }
 
 std::vector<app::RepositoryRef> SqliteStore::update(
@@ -309,23 +325,21 @@ std::vector<app::RepositoryRef> SqliteStore::update(
 }
 
 std::optional<app::StoredContent> SqliteStore::load_content(const std::string& uri) {
-    std::lock_guard lock(mutex_);
-    try {
-        SQLite::Statement query(db_->db,
-                                "SELECT body, media_type, fetched_at, etag FROM repository_content "
-                                "WHERE uri = ?");
-        query.bind(1, uri);
-        if (!query.executeStep()) return std::nullopt;
-        app::StoredContent content;
-        content.uri = uri;
-        content.body = blob_text(query.getColumn(0));
-        content.media_type = query.getColumn(1).getString();
-        content.fetched_at = query.getColumn(2).getInt64();
-        content.etag = optional_text(query.getColumn(3));
-        return content;
-    } catch (const SQLite::Exception& e) {
-        throw storage_error(path_, "loading repository content", e);
-    }
+    return read("loading repository content",
+                [&](SQLite::Database& db) -> std::optional<app::StoredContent> {
+                    SQLite::Statement query(db,
+                                            "SELECT body, media_type, fetched_at, etag FROM "
+                                            "repository_content WHERE uri = ?");
+                    query.bind(1, uri);
+                    if (!query.executeStep()) return std::nullopt;
+                    app::StoredContent content;
+                    content.uri = uri;
+                    content.body = blob_text(query.getColumn(0));
+                    content.media_type = query.getColumn(1).getString();
+                    content.fetched_at = query.getColumn(2).getInt64();
+                    content.etag = optional_text(query.getColumn(3));
+                    return content;
+                });
 }
 
 void SqliteStore::save_content(const app::StoredContent& content) {
@@ -333,11 +347,9 @@ void SqliteStore::save_content(const app::StoredContent& content) {
         throw core::payload_too_large("Repository content",
                                       static_cast<std::uint64_t>(std::numeric_limits<int>::max()));
     }
-    std::lock_guard lock(mutex_);
-    try {
-        SQLite::Transaction transaction(db_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    write("saving repository content", [&](SQLite::Database& db) {
         SQLite::Statement insert(
-            db_->db,
+            db,
             "INSERT OR REPLACE INTO repository_content "
             "(uri, body, media_type, fetched_at, etag) VALUES (?, ?, ?, ?, ?)");
         insert.bind(1, content.uri);
@@ -348,33 +360,23 @@ void SqliteStore::save_content(const app::StoredContent& content) {
         insert.bind(4, content.fetched_at);
         bind_optional(insert, 5, content.etag);
         insert.exec();
-        transaction.commit();
-    } catch (const SQLite::Exception& e) {
-        throw storage_error(path_, "saving repository content", e);
-    }
+    });
 }
 
 void SqliteStore::drop_content(const std::string& uri) {
-    std::lock_guard lock(mutex_);
-    try {
-        SQLite::Transaction transaction(db_->db, SQLite::TransactionBehavior::IMMEDIATE);
-        SQLite::Statement remove(db_->db, "DELETE FROM repository_content WHERE uri = ?");
+    write("dropping repository content", [&](SQLite::Database& db) {
+        SQLite::Statement remove(db, "DELETE FROM repository_content WHERE uri = ?");
         remove.bind(1, uri);
         remove.exec();
-        transaction.commit();
-    } catch (const SQLite::Exception& e) {
-        throw storage_error(path_, "dropping repository content", e);
-    }
+    });
 }
 
 std::int64_t SqliteStore::record(const app::OperationRecord& record) {
     std::string options = core::to_compact(record.options);
     std::optional<std::string> error = optional_json_text(record.error);
-    std::lock_guard lock(mutex_);
-    try {
-        SQLite::Transaction transaction(db_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    return write("recording an operation", [&](SQLite::Database& db) {
         SQLite::Statement insert(
-            db_->db,
+            db,
             "INSERT INTO operations (operation, package_name, package_version, app_id, options, "
             "app_sha256, outcome, error, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insert.bind(1, record.operation);
@@ -387,12 +389,8 @@ std::int64_t SqliteStore::record(const app::OperationRecord& record) {
         bind_optional(insert, 8, error);
         insert.bind(9, record.time_ms);
         insert.exec();
-        std::int64_t id = db_->db.getLastInsertRowid();
-        transaction.commit();
-        return id;
-    } catch (const SQLite::Exception& e) {
-        throw storage_error(path_, "recording an operation", e);
-    }
+        return static_cast<std::int64_t>(db.getLastInsertRowid());
+    });
 }
 
 std::vector<app::OperationRecord> SqliteStore::history(const app::HistoryFilter& filter) {
@@ -413,9 +411,8 @@ std::vector<app::OperationRecord> SqliteStore::history(const app::HistoryFilter&
     auto limit = static_cast<std::int64_t>(
         std::min<std::size_t>(filter.limit, std::numeric_limits<std::int64_t>::max()));
 
-    std::lock_guard lock(mutex_);
-    try {
-        SQLite::Statement query(db_->db, sql);
+    return read("reading the operation history", [&](SQLite::Database& db) {
+        SQLite::Statement query(db, sql);
         int index = 1;
         for (const std::string* argument : arguments)
             query.bind(index++, *argument);
@@ -424,19 +421,15 @@ std::vector<app::OperationRecord> SqliteStore::history(const app::HistoryFilter&
         while (query.executeStep())
             result.push_back(read_operation(query));
         return result;
-    } catch (const SQLite::Exception& e) {
-        throw storage_error(path_, "reading the operation history", e);
-    }
+    });
 }
 
 void SqliteStore::put(const app::LocalPackage& package, bool replace) {
     std::string definition = core::to_compact(package.definition);
     std::optional<std::string> error = optional_json_text(package.error);
-    std::lock_guard lock(mutex_);
-    try {
-        SQLite::Transaction transaction(db_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    write("storing a local package", [&](SQLite::Database& db) {
         if (!replace) {
-            SQLite::Statement exists(db_->db,
+            SQLite::Statement exists(db,
                                      "SELECT 1 FROM local_packages WHERE name = ? AND version = ?");
             exists.bind(1, package.name);
             exists.bind(2, package.version);
@@ -445,7 +438,7 @@ void SqliteStore::put(const app::LocalPackage& package, bool replace) {
             }
         }
         SQLite::Statement insert(
-            db_->db,
+            db,
             "INSERT OR REPLACE INTO local_packages (name, version, release_version, definition, "
             "sha256, status, error, added_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         insert.bind(1, package.name);
@@ -457,32 +450,21 @@ void SqliteStore::put(const app::LocalPackage& package, bool replace) {
         bind_optional(insert, 7, error);
         insert.bind(8, package.added_at_ms);
         insert.exec();
-        transaction.commit();
-    } catch (const SQLite::Exception& e) {
-        throw storage_error(path_, "storing a local package", e);
-    }
+    });
 }
 
 bool SqliteStore::remove(const std::string& name, const std::string& version) {
-    std::lock_guard lock(mutex_);
-    try {
-        SQLite::Transaction transaction(db_->db, SQLite::TransactionBehavior::IMMEDIATE);
-        SQLite::Statement remove(db_->db,
-                                 "DELETE FROM local_packages WHERE name = ? AND version = ?");
+    return write("removing a local package", [&](SQLite::Database& db) {
+        SQLite::Statement remove(db, "DELETE FROM local_packages WHERE name = ? AND version = ?");
         remove.bind(1, name);
         remove.bind(2, version);
-        int changed = remove.exec();
-        transaction.commit();
-        return changed > 0;
-    } catch (const SQLite::Exception& e) {
-        throw storage_error(path_, "removing a local package", e);
-    }
+        return remove.exec() > 0;
+    });
 }
 
 std::vector<app::LocalPackage> SqliteStore::list_packages() {
-    std::lock_guard lock(mutex_);
-    try {
-        SQLite::Statement query(db_->db,
+    return read("listing local packages", [](SQLite::Database& db) {
+        SQLite::Statement query(db,
                                 "SELECT name, version, release_version, definition, sha256, "
                                 "status, error, added_at_ms FROM local_packages "
                                 "ORDER BY name, release_version, version");
@@ -490,9 +472,7 @@ std::vector<app::LocalPackage> SqliteStore::list_packages() {
         while (query.executeStep())
             result.push_back(read_package(query));
         return result;
-    } catch (const SQLite::Exception& e) {
-        throw storage_error(path_, "listing local packages", e);
-    }
+    });
 }
 
 }  // namespace cosmos::adapters

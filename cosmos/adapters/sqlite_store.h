@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cosmos/app/ports.h"
@@ -76,6 +77,14 @@ public:
 
 private:
     struct Connection;
+    /// Runs work(database) under the lock; an SQLite failure becomes a StorageError naming action.
+    template <typename Work>
+    auto read(std::string_view action, Work&& work);
+    /// read() inside an IMMEDIATE transaction, committed when work returns and rolled back when
+    /// it throws (whatever it throws reaches the caller).
+    template <typename Work>
+    auto write(std::string_view action, Work&& work);
+
     std::string path_;
     std::mutex mutex_;
     std::unique_ptr<Connection> db_;
