@@ -1,12 +1,12 @@
 #include "cosmos/adapters/gzip_codec.h"
 
 #include <catch2/catch.hpp>
-#include <random>
 #include <stdexcept>
 
 #include <zlib.h>
 
 #include "cosmos/core/error.h"
+#include "tests/adapters/sample_bytes.h"
 
 namespace {
 
@@ -14,16 +14,9 @@ using cosmos::adapters::gzip_compress;
 using cosmos::adapters::gzip_decompress;
 using cosmos::core::Error;
 using cosmos::core::ErrorCode;
+using universe_test::random_bytes;
 
 constexpr std::uint64_t kNoLimit = 1ull << 40;
-
-std::string random_bytes(std::size_t size, unsigned seed) {
-    std::mt19937 gen(seed);
-    std::string out(size, '\0');
-    for (auto& c : out)
-        c = static_cast<char>(gen() & 0xFF);
-    return out;
-}
 
 Error refusal(std::string_view bytes, std::uint64_t limit = kNoLimit) {
     try {

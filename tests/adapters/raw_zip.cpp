@@ -101,6 +101,17 @@ std::string build_raw_zip(const std::vector<RawZipEntry>& entries) {
     };
     std::string out;
     std::vector<Written> written;
+    // The fields the local header and the central directory entry share, in the same order.
+    auto put_shared = [&out](const RawZipEntry& e, const Written& w) {
+        put16(out, e.flags);
+        put16(out, w.method);
+        put16(out, kDosTime);
+        put16(out, kDosDate);
+        put32(out, w.crc);
+        put32(out, w.compressed);
+        put32(out, w.uncompressed);
+        put16(out, static_cast<std::uint32_t>(e.name.size()));
+    };
     for (const auto& e : entries) {
         if (e.share_local_header_of) {
             written.push_back(written.at(*e.share_local_header_of));
@@ -115,15 +126,8 @@ std::string build_raw_zip(const std::vector<RawZipEntry>& entries) {
         w.uncompressed = e.uncompressed_size.value_or(static_cast<std::uint32_t>(e.data.size()));
         put32(out, 0x04034b50);
         put16(out, 20);
-        put16(out, e.flags);
-        put16(out, w.method);
-        put16(out, kDosTime);
-        put16(out, kDosDate);
-        put32(out, w.crc);
-        put32(out, w.compressed);
-        put32(out, w.uncompressed);
-        put16(out, static_cast<std::uint32_t>(e.name.size()));
-        put16(out, 0);
+        put_shared(e, w);
+        put16(out, 0);  // extra field length
         out += e.name;
         out += body;
         written.push_back(w);
@@ -135,14 +139,7 @@ std::string build_raw_zip(const std::vector<RawZipEntry>& entries) {
         put32(out, 0x02014b50);
         put16(out, e.version_made_by);
         put16(out, 20);
-        put16(out, e.flags);
-        put16(out, w.method);
-        put16(out, kDosTime);
-        put16(out, kDosDate);
-        put32(out, w.crc);
-        put32(out, w.compressed);
-        put32(out, w.uncompressed);
-        put16(out, static_cast<std::uint32_t>(e.name.size()));
+        put_shared(e, w);
         put16(out, 0);  // extra field length
         put16(out, 0);  // comment length
         put16(out, 0);  // disk number

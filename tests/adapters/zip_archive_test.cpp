@@ -14,6 +14,7 @@
 
 #include "cosmos/core/error.h"
 #include "tests/adapters/raw_zip.h"
+#include "tests/adapters/sample_bytes.h"
 
 namespace {
 
@@ -25,15 +26,8 @@ using cosmos::adapters::ZipLimits;
 using cosmos::core::Error;
 using cosmos::core::ErrorCode;
 using universe_test::build_raw_zip;
+using universe_test::random_bytes;
 using universe_test::RawZipEntry;
-
-std::string random_bytes(std::size_t size, unsigned seed) {
-    std::mt19937 gen(seed);
-    std::string out(size, '\0');
-    for (auto& c : out)
-        c = static_cast<char>(gen() & 0xFF);
-    return out;
-}
 
 std::string all_byte_values() {
     std::string out;
