@@ -436,9 +436,12 @@ std::string base64_encode(std::string_view bytes) {
     return out;
 }
 
-std::string base64_decode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() / 4 * 3);
+namespace {
+
+// Reads base64 text by base64_decode's rules, passing each decoded byte to emit. Returns why the
+// text is refused, or nullptr when it is accepted.
+template <typename Emit>
+const char* read_base64(std::string_view text, Emit&& emit) {
     std::uint32_t buffer = 0;
     int bits = 0;
     std::size_t padding = 0;
@@ -447,18 +450,33 @@ std::string base64_decode(std::string_view text) {
             ++padding;
             continue;
         }
-        if (padding > 0) throw std::invalid_argument("base64: data after padding");
+        if (padding > 0) return "base64: data after padding";
         int v = base64_value(static_cast<unsigned char>(ch));
-        if (v < 0) throw std::invalid_argument("base64: character outside the alphabet");
+        if (v < 0) return "base64: character outside the alphabet";
         buffer = (buffer << 6) | static_cast<std::uint32_t>(v);
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
-            out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
+            emit(static_cast<char>((buffer >> bits) & 0xFF));
         }
     }
-    if (padding > 2 || bits >= 6) throw std::invalid_argument("base64: truncated input");
+    if (padding > 2 || bits >= 6) return "base64: truncated input";
+    return nullptr;
+}
+
+}  // namespace
+
+std::string base64_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() / 4 * 3);
+    if (const char* why = read_base64(text, [&out](char c) { out.push_back(c); })) {
+        throw std::invalid_argument(why);
+    }
     return out;
+}
+
+bool decodable_base64(std::string_view text) {
+    return read_base64(text, [](char) {}) == nullptr;
 }
 
 bool is_base64(std::string_view text) {

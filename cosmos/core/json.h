@@ -96,6 +96,9 @@ std::string base64_encode(std::string_view bytes);
 /// Accepts missing padding; rejects characters outside the alphabet.
 std::string base64_decode(std::string_view text);
 
+/// True when base64_decode would accept text, checked without building the decoded string.
+bool decodable_base64(std::string_view text);
+
 /// True when text is well-formed standard base64 with padding (the repository schemas' rule).
 bool is_base64(std::string_view text);
 

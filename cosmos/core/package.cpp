@@ -7,28 +7,6 @@ namespace cosmos::core {
 
 namespace {
 
-// True when base64_decode would accept text. Checked without decoding: a repository holds one
-// template per package, and decoding each into a string only to drop it was a visible share of
-// loading a large repository.
-bool decodable_base64(std::string_view text) {
-    int bits = 0;
-    std::size_t padding = 0;
-    for (char ch : text) {
-        if (ch == '=') {
-            ++padding;
-            continue;
-        }
-        if (padding > 0) return false;
-        unsigned char c = static_cast<unsigned char>(ch);
-        bool alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                        (c >= '0' && c <= '9') || c == '+' || c == '/';
-        if (!alphabet) return false;
-        bits += 6;
-        if (bits >= 8) bits -= 8;
-    }
-    return padding <= 2 && bits < 6;
-}
-
 StringMap decode_string_map(const Json& object, const DecodePath& at) {
     StringMap out;
     for (auto it = object.begin(); it != object.end(); ++it) {
@@ -195,6 +173,8 @@ Package decode_package_or_throw(const Json& d) {
     if (const Json* marathon = optional_object(d, "marathon", at)) {
         auto m_at = at.field("marathon");
         auto b64 = required_string(*marathon, "v2AppMustacheTemplate", m_at);
+        // Checked, not decoded: a repository holds one template per package, and decoding each
+        // only to drop it was a visible share of loading a large repository.
         if (!decodable_base64(b64)) {
             throw DecodeFailure("Base64 decoding failed: " +
                                 m_at.field("v2AppMustacheTemplate").history());

@@ -95,6 +95,18 @@ TEST_CASE("base64 round trip and strictness", "[core][json][base64]") {
     CHECK_THROWS(cosmos::core::base64_decode("Zg==Zg"));
     CHECK_FALSE(cosmos::core::is_base64("Zm9"));
     CHECK_FALSE(cosmos::core::is_base64("Z==="));
+    // decodable_base64 answers exactly what base64_decode does.
+    for (const char* text :
+         {"", "Zg==", "Zg", "Zm9", "Zm9v", "Zm9v!", "Zg==Zg", "Z", "Z===", "Zg==="}) {
+        bool decodes = true;
+        try {
+            cosmos::core::base64_decode(text);
+        } catch (const std::invalid_argument&) {
+            decodes = false;
+        }
+        CAPTURE(text);
+        CHECK(cosmos::core::decodable_base64(text) == decodes);
+    }
 }
 
 TEST_CASE("type names count whole floats as integers", "[core][json]") {
