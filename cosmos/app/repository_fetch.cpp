@@ -5,6 +5,7 @@
 
 #include "cosmos/core/error.h"
 #include "cosmos/core/json.h"
+#include "cosmos/core/json_scan.h"
 #include "cosmos/core/media_type.h"
 #include "cosmos/core/package.h"
 #include "cosmos/core/repo_index.h"
@@ -67,152 +68,85 @@ bool retryable(const core::Error& e) {
 
 // A repository document is decoded one package at a time: parsing the whole document first
 // builds a DOM several times the file's size, and tearing it down again costs as much as
-// building it. The scanner below only finds the byte ranges of the top-level values; every byte
-// still goes through core::parse_json. Anything it does not plainly understand (a byte order
-// mark, an escaped top-level key, a repeated "packages") returns nullopt, and so does any
-// failure while decoding: core::decode_repository_json then decides, with its exact errors.
-class TopLevelScanner {
-public:
-    explicit TopLevelScanner(std::string_view text) : text_(text) {}
+// building it. core::JsonScanner only finds the byte ranges of the top-level values; every byte
+// still goes through core::parse_json. Anything not plainly understood (a byte order mark, an
+// escaped top-level key, a repeated "packages") ends this path, and so does any failure while
+// decoding: core::decode_repository_json then decides, with its exact errors.
 
-    // The elements of "packages", each checked JSON; nullopt when not plainly a repository.
-    std::optional<std::vector<std::string_view>> packages() {
-        std::optional<std::vector<std::string_view>> found;
-        if (!take('{')) return std::nullopt;
-        if (!take('}')) {
-            do {
-                auto key = string_token();
-                if (!key || !take(':')) return std::nullopt;
-                core::parse_json(*key);  // a top-level key must be valid JSON text too
-                if (*key == "\"packages\"") {
-                    if (found || !take('[')) return std::nullopt;
-                    found.emplace();
-                    if (!take(']')) {
-                        do {
-                            auto element = value_token();
-                            if (!element) return std::nullopt;
-                            found->push_back(*element);
-                        } while (take(','));
-                        if (!take(']')) return std::nullopt;
-                    }
-                } else {
-                    auto other = value_token();
-                    if (!other) return std::nullopt;
-                    core::parse_json(*other);
+constexpr std::string_view kRepositoryShape = R"({"packages": [...]})";
+
+bool escaped(std::string_view key) {
+    return key.find('\\') != std::string_view::npos;
+}
+
+// The elements of "packages", not yet checked; nullopt when the document is not plainly a
+// repository. Throws core::Error when it is not JSON.
+std::optional<std::vector<std::string_view>> package_elements(std::string_view text) {
+    core::JsonScanner scan(text, kRepositoryShape);
+    std::optional<std::vector<std::string_view>> found;
+    scan.expect('{');
+    if (!scan.accept('}')) {
+        do {
+            auto key = scan.string_token();
+            scan.expect(':');
+            if (escaped(key)) return std::nullopt;
+            core::parse_json(key);  // a top-level key must be valid JSON text too
+            if (key == "\"packages\"") {
+                if (found) return std::nullopt;
+                found.emplace();
+                scan.expect('[');
+                if (!scan.accept(']')) {
+                    do {
+                        found->push_back(scan.value_token());
+                    } while (scan.accept(','));
+                    scan.expect(']');
                 }
-            } while (take(','));
-            if (!take('}')) return std::nullopt;
-        }
-        skip_space();
-        if (pos_ != text_.size()) return std::nullopt;
-        return found;
-    }
-
-    // The bytes of the value of key in the object that is the whole text: empty when the key is
-    // absent, nullopt when the text is not plainly an object or has the key twice.
-    std::optional<std::string_view> object_member(std::string_view wanted) {
-        std::string_view found;
-        bool seen = false;
-        if (!take('{')) return std::nullopt;
-        if (!take('}')) {
-            do {
-                auto key = string_token();
-                if (!key || !take(':')) return std::nullopt;
-                auto value = value_token();
-                if (!value) return std::nullopt;
-                if (key->size() == wanted.size() + 2 && key->substr(1, wanted.size()) == wanted) {
-                    if (seen) return std::nullopt;
-                    seen = true;
-                    found = *value;
-                }
-            } while (take(','));
-            if (!take('}')) return std::nullopt;
-        }
-        skip_space();
-        if (pos_ != text_.size()) return std::nullopt;
-        return found;
-    }
-
-private:
-    void skip_space() {
-        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
-                                       text_[pos_] == '\r' || text_[pos_] == '\t')) {
-            ++pos_;
-        }
-    }
-    bool take(char c) {
-        skip_space();
-        if (pos_ < text_.size() && text_[pos_] == c) {
-            ++pos_;
-            return true;
-        }
-        return false;
-    }
-    // Moves past a string that starts at pos_; false when it does not end.
-    bool skip_string() {
-        for (++pos_; pos_ < text_.size(); ++pos_) {
-            if (text_[pos_] == '\\') {
-                ++pos_;
-            } else if (text_[pos_] == '"') {
-                ++pos_;
-                return true;
+            } else {
+                core::parse_json(scan.value_token());
             }
-        }
-        return false;
+        } while (scan.accept(','));
+        scan.expect('}');
     }
-    // A key with its quotes; escaped keys are left to the full decoder.
-    std::optional<std::string_view> string_token() {
-        skip_space();
-        std::size_t start = pos_;
-        if (pos_ >= text_.size() || text_[pos_] != '"' || !skip_string()) return std::nullopt;
-        auto token = text_.substr(start, pos_ - start);
-        if (token.find('\\') != std::string_view::npos) return std::nullopt;
-        return token;
-    }
-    // The bytes of one value (brackets balanced, strings skipped), not yet checked.
-    std::optional<std::string_view> value_token() {
-        skip_space();
-        std::size_t start = pos_;
-        int depth = 0;
-        while (pos_ < text_.size()) {
-            char c = text_[pos_];
-            if (c == '"') {
-                if (!skip_string()) return std::nullopt;
-                if (depth == 0) break;
-                continue;
-            }
-            if (c == '{' || c == '[') {
-                ++depth;
-            } else if (c == '}' || c == ']') {
-                if (depth == 0) break;
-                if (--depth == 0) {
-                    ++pos_;
-                    break;
-                }
-            } else if (depth == 0 &&
-                       (c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t')) {
-                break;
-            }
-            ++pos_;
-        }
-        if (depth != 0 || pos_ == start) return std::nullopt;
-        return text_.substr(start, pos_ - start);
-    }
+    if (!scan.done()) return std::nullopt;
+    return found;
+}
 
-    std::string_view text_;
-    std::size_t pos_ = 0;
-};
+// The bytes of the value of key in the object that is the whole text: empty when the key is
+// absent, nullopt when it appears twice or any key is escaped. Throws core::Error when the text
+// is not plainly an object.
+std::optional<std::string_view> object_member(std::string_view text, std::string_view wanted) {
+    core::JsonScanner scan(text, "a package object {...}");
+    std::string_view found;
+    bool seen = false;
+    scan.expect('{');
+    if (!scan.accept('}')) {
+        do {
+            auto key = scan.string_token();
+            scan.expect(':');
+            auto value = scan.value_token();
+            if (escaped(key)) return std::nullopt;
+            if (key.size() == wanted.size() + 2 && key.substr(1, wanted.size()) == wanted) {
+                if (seen) return std::nullopt;
+                seen = true;
+                found = value;
+            }
+        } while (scan.accept(','));
+        scan.expect('}');
+    }
+    if (!scan.done()) return std::nullopt;
+    return found;
+}
 
 std::optional<std::vector<core::Package>> decode_by_package(std::string_view body) {
     try {
-        auto elements = TopLevelScanner(body).packages();
+        auto elements = package_elements(body);
         if (!elements) return std::nullopt;
         std::vector<core::Package> out;
         out.reserve(elements->size());
         for (auto element : *elements) {
             // The config schema is most of a package and is kept as text: it is cut out of the
             // element before parsing, so it never becomes a tree here.
-            auto config = TopLevelScanner(element).object_member("config");
+            auto config = object_member(element, "config");
             if (!config) return std::nullopt;
             if (config->empty() || config->front() != '{') {
                 out.push_back(core::decode_package(core::parse_json(element)));

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "cosmos/core/error.h"
+#include "cosmos/core/json_scan.h"
 #include "cosmos/core/repo_index.h"
 
 namespace cosmos::core {
@@ -59,103 +60,6 @@ bool zero_quality(std::string_view params) {
     }
     return false;
 }
-
-// --- a minimal JSON scanner: finds where values start and end without building them ---
-
-class Scanner {
-public:
-    explicit Scanner(std::string_view text) : text_(text) {}
-
-    std::size_t pos() const { return pos_; }
-    bool done() {
-        skip_space();
-        return pos_ >= text_.size();
-    }
-
-    void expect(char c) {
-        skip_space();
-        if (pos_ >= text_.size() || text_[pos_] != c) fail(std::string("expected '") + c + "'");
-        ++pos_;
-    }
-
-    bool accept(char c) {
-        skip_space();
-        if (pos_ < text_.size() && text_[pos_] == c) {
-            ++pos_;
-            return true;
-        }
-        return false;
-    }
-
-    char peek() {
-        skip_space();
-        if (pos_ >= text_.size()) fail("unexpected end of input");
-        return text_[pos_];
-    }
-
-    // Returns the raw text of a string token, quotes included.
-    std::string_view string_token() {
-        skip_space();
-        std::size_t start = pos_;
-        if (pos_ >= text_.size() || text_[pos_] != '"') fail("expected a string");
-        ++pos_;
-        while (pos_ < text_.size() && text_[pos_] != '"') {
-            if (text_[pos_] == '\\') ++pos_;
-            ++pos_;
-        }
-        if (pos_ >= text_.size()) fail("unterminated string");
-        ++pos_;
-        return text_.substr(start, pos_ - start);
-    }
-
-    // Skips one value of any kind; nesting is tracked with a counter, so depth costs nothing.
-    void skip_value() {
-        char c = peek();
-        if (c == '"') {
-            string_token();
-            return;
-        }
-        if (c != '{' && c != '[') {
-            while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '}' &&
-                   text_[pos_] != ']' && !is_space(text_[pos_])) {
-                ++pos_;
-            }
-            return;
-        }
-        std::size_t depth = 0;
-        while (pos_ < text_.size()) {
-            char d = text_[pos_];
-            if (d == '"') {
-                string_token();
-                continue;
-            }
-            ++pos_;
-            if (d == '{' || d == '[') {
-                ++depth;
-            } else if (d == '}' || d == ']') {
-                if (--depth == 0) return;
-            }
-        }
-        fail("unexpected end of input");
-    }
-
-    [[noreturn]] void fail(const std::string& why) const {
-        throw json_parsing_error(
-            "RepositoryFile",
-            why + " at offset " + std::to_string(pos_) + " (expected {\"packages\": [...]})",
-            text_.substr(0, 256));
-    }
-
-private:
-    static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-    void skip_space() {
-        while (pos_ < text_.size() && is_space(text_[pos_]))
-            ++pos_;
-    }
-
-    std::string_view text_;
-    std::size_t pos_ = 0;
-};
 
 constexpr std::array<std::string_view, 7> kUserAgentReleases = {"1.8",  "1.9",  "1.10", "1.11",
                                                                 "1.12", "1.13", "2.0"};
@@ -244,7 +148,7 @@ ServeTarget route_repository_request(std::string_view path, std::optional<std::s
 }
 
 std::vector<std::string_view> split_repository_entries(std::string_view text) {
-    Scanner scan(text);
+    JsonScanner scan(text, R"({"packages": [...]})");
     std::vector<std::string_view> entries;
     bool found = false;
     scan.expect('{');
@@ -253,7 +157,7 @@ std::vector<std::string_view> split_repository_entries(std::string_view text) {
             std::string_view key = scan.string_token();
             scan.expect(':');
             if (key != "\"packages\"") {
-                scan.skip_value();
+                scan.value_token();
                 continue;
             }
             found = true;
@@ -262,9 +166,7 @@ std::vector<std::string_view> split_repository_entries(std::string_view text) {
             if (scan.accept(']')) continue;
             do {
                 if (scan.peek() != '{') scan.fail("a package entry is not an object");
-                std::size_t start = scan.pos();
-                scan.skip_value();
-                entries.push_back(text.substr(start, scan.pos() - start));
+                entries.push_back(scan.value_token());
             } while (scan.accept(','));
             scan.expect(']');
         } while (scan.accept(','));

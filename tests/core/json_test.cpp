@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "cosmos/core/error.h"
+#include "cosmos/core/json_scan.h"
 
 using cosmos::core::Json;
 
@@ -115,4 +116,39 @@ TEST_CASE("type names count whole floats as integers", "[core][json]") {
     CHECK(cosmos::core::json_type_name(Json(1.5)) == "number");
     CHECK(cosmos::core::json_type_name(Json("x")) == "string");
     CHECK(cosmos::core::json_type_name(Json::object()) == "object");
+}
+
+TEST_CASE("JsonScanner finds the ends of tokens and values", "[core][json]") {
+    using cosmos::core::JsonScanner;
+    const std::string text = R"( {"a\"b": [1, {"c": "]}"}], "n": -1.5e3 , "s":"x"} )";
+    JsonScanner scan(text, "an object");
+    scan.expect('{');
+    CHECK(scan.string_token() == R"("a\"b")");
+    scan.expect(':');
+    CHECK(scan.value_token() == R"([1, {"c": "]}"}])");
+    CHECK(scan.accept(','));
+    CHECK(scan.string_token() == R"("n")");
+    scan.expect(':');
+    CHECK(scan.value_token() == "-1.5e3");
+    CHECK(scan.accept(','));
+    CHECK_FALSE(scan.accept('}'));
+    CHECK(scan.string_token() == R"("s")");
+    scan.expect(':');
+    CHECK(scan.peek() == '"');
+    CHECK(scan.value_token() == R"("x")");
+    scan.expect('}');
+    CHECK(scan.done());
+
+    JsonScanner open(R"({"a": [1, 2)", "an object");
+    open.expect('{');
+    open.string_token();
+    open.expect(':');
+    try {
+        open.value_token();
+        FAIL("an unclosed array was accepted");
+    } catch (const cosmos::core::Error& e) {
+        CHECK(e.type() == "JsonParsingError");
+        CHECK(e.data()["parsingErrorMessage"] ==
+              "unexpected end of input at offset 11 (expected an object)");
+    }
 }
