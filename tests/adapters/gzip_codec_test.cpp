@@ -18,7 +18,7 @@ using universe_test::random_bytes;
 
 constexpr std::uint64_t kNoLimit = 1ull << 40;
 
-Error refusal(std::string_view bytes, std::uint64_t limit = kNoLimit) {
+Error gzip_refusal(std::string_view bytes, std::uint64_t limit = kNoLimit) {
     try {
         gzip_decompress(bytes, limit);
     } catch (const Error& e) {
@@ -76,11 +76,11 @@ TEST_CASE("gzip_decompress refuses a truncated stream", "[adapters][gzip]") {
     for (std::size_t keep : {std::size_t{0}, std::size_t{1}, std::size_t{10}, gz.size() / 2,
                              gz.size() - 4, gz.size() - 1}) {
         INFO("keeping " << keep << " of " << gz.size() << " bytes");
-        check_invalid_gzip(refusal(gz.substr(0, keep)));
+        check_invalid_gzip(gzip_refusal(gz.substr(0, keep)));
     }
     SECTION("also after a complete first member") {
         const std::string second = gzip_compress("second member");
-        check_invalid_gzip(refusal(gz + second.substr(0, second.size() / 2)));
+        check_invalid_gzip(gzip_refusal(gz + second.substr(0, second.size() / 2)));
     }
 }
 
@@ -104,7 +104,7 @@ TEST_CASE("gzip_decompress refuses garbage", "[adapters][gzip]") {
     };
     for (const auto& row : rows) {
         INFO(row.name);
-        check_invalid_gzip(refusal(row.bytes));
+        check_invalid_gzip(gzip_refusal(row.bytes));
     }
 }
 
@@ -114,7 +114,7 @@ TEST_CASE("gzip_decompress refuses output over the limit", "[adapters][gzip]") {
     static const std::string bomb = gzip_compress(std::string(kSize, '\0'));
     REQUIRE(bomb.size() < 200'000);
 
-    const Error e = refusal(bomb, 1 << 20);
+    const Error e = gzip_refusal(bomb, 1 << 20);
     CHECK(e.type() == "PayloadTooLarge");
     CHECK(e.code() == ErrorCode::kPayloadTooLarge);
     CHECK_THAT(e.what(), Catch::Contains("larger than the limit of 1048576 bytes"));
@@ -122,7 +122,7 @@ TEST_CASE("gzip_decompress refuses output over the limit", "[adapters][gzip]") {
     SECTION("at exactly the limit the output is accepted") {
         const std::string gz = gzip_compress(std::string(100'000, 'q'));
         CHECK(gzip_decompress(gz, 100'000).size() == 100'000);
-        CHECK(refusal(gz, 99'999).type() == "PayloadTooLarge");
+        CHECK(gzip_refusal(gz, 99'999).type() == "PayloadTooLarge");
     }
 }
 

@@ -7,6 +7,8 @@ target_compile_definitions(universe_e2e_support PUBLIC
 target_link_libraries(universe_e2e_support PUBLIC universe_test_support nlohmann_json::nlohmann_json
     PRIVATE universe_warnings)
 
+universe_use_pch(universe_e2e_support)
+
 universe_add_test(test_e2e_catalog
     SOURCES e2e/catalog_e2e_test.cpp
     LIBS universe_e2e_support)

@@ -33,3 +33,5 @@ universe_add_test(test_support
     LIBS universe_test_support)
 # emulator_main_test.cpp runs the binary.
 add_dependencies(test_support cosmos-emulator)
+universe_use_pch(universe_test_support)
+universe_use_pch(cosmos-emulator)

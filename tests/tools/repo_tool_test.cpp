@@ -229,7 +229,7 @@ TEST_CASE("build output is byte-identical for the same input and ordered", "[too
               .rfind("{\"packages\": [{\"packagingVersion\": \"3.0\", ", 0) == 0);
 }
 
-TEST_CASE("bundle and inspect round trip; inspect refuses a non-bundle", "[tools][repo_tool]") {
+TEST_CASE("bundle and inspect round trip, and inspect refuses a non-bundle", "[tools][repo_tool]") {
     TempDir tmp;
     write_package(tmp.path() / "tree", "kiwi", "0");
     auto dir = revision_dir(tmp.path() / "tree", "kiwi", "0");
