@@ -479,7 +479,7 @@ TEST_CASE("records keep restore points and rollbacks, each definition stored onc
     CHECK(raw.execAndGet("SELECT count(*) FROM package_definitions").getInt() == 2);
 }
 
-TEST_CASE("a schema 1 database is migrated; its records stay and are not restorable",
+TEST_CASE("a schema 1 database is migrated: its records stay and are not restorable",
           "[adapters][sqlite]") {
     TempDir dir;
     auto path = dir.file("v1.db");
