@@ -78,7 +78,8 @@ std::optional<std::string> optional_text(const SQLite::Column& column) {
     return column.getString();
 }
 
-void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::string>& v) {
+template <typename T>
+void bind_optional(SQLite::Statement& statement, int index, const std::optional<T>& v) {
     if (v) {
         statement.bind(index, *v);
     } else {
@@ -170,10 +171,28 @@ void migrate_to_1(SQLite::Database& db, const MigrationContext& context) {
     write_repositories(db, context.default_repositories);
 }
 
+// Version 2: operation records keep what rollback needs. Package definitions are stored once
+// each, however many records share them (a service updated a thousand times with one package
+// version keeps one copy). Records written before have NULLs here and cannot be restored.
+void migrate_to_2(SQLite::Database& db, const MigrationContext&) {
+    db.exec(R"sql(
+        CREATE TABLE package_definitions (
+            id         INTEGER PRIMARY KEY,
+            hash       INTEGER NOT NULL,
+            definition TEXT NOT NULL
+        );
+        CREATE INDEX package_definitions_by_hash ON package_definitions (hash);
+        ALTER TABLE operations ADD COLUMN definition_id INTEGER REFERENCES package_definitions (id);
+        ALTER TABLE operations ADD COLUMN source_uri TEXT;
+        ALTER TABLE operations ADD COLUMN rollback_of INTEGER;
+    )sql");
+}
+
 // kMigrations[i] takes a database from version i to version i + 1. A schema change appends a
 // step here and raises SqliteStore::kSchemaVersion; existing steps never change.
 constexpr MigrationStep kMigrations[] = {
     &migrate_to_1,
+    &migrate_to_2,
 };
 static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion,
               "one migration step per schema version");
@@ -217,6 +236,38 @@ void migrate(SQLite::Database& db, const std::string& path,
     transaction.commit();
 }
 
+// The columns read_operation() reads, with what follows FROM.
+constexpr std::string_view kOperationSelect =
+    "SELECT o.id, o.operation, o.package_name, o.package_version, o.app_id, o.options, "
+    "o.app_sha256, o.outcome, o.error, o.time_ms, d.definition, o.source_uri, o.rollback_of "
+    "FROM operations o LEFT JOIN package_definitions d ON d.id = o.definition_id";
+
+// FNV-1a, 64 bits: only narrows the search for an equal definition, which is then compared.
+std::int64_t text_hash(std::string_view text) {
+    std::uint64_t hash = 14695981039346656037ull;
+    for (unsigned char c : text) {
+        hash ^= c;
+        hash *= 1099511628211ull;
+    }
+    return static_cast<std::int64_t>(hash);
+}
+
+// The id of a stored definition equal to `definition`, stored now when there is none.
+std::int64_t intern_definition(SQLite::Database& db, const std::string& definition) {
+    std::int64_t hash = text_hash(definition);
+    SQLite::Statement query(db,
+                            "SELECT id FROM package_definitions WHERE hash = ? AND definition = ?");
+    query.bind(1, hash);
+    query.bind(2, definition);
+    if (query.executeStep()) return query.getColumn(0).getInt64();
+    SQLite::Statement insert(db,
+                             "INSERT INTO package_definitions (hash, definition) VALUES (?, ?)");
+    insert.bind(1, hash);
+    insert.bind(2, definition);
+    insert.exec();
+    return db.getLastInsertRowid();
+}
+
 app::OperationRecord read_operation(SQLite::Statement& row) {
     app::OperationRecord record;
     record.id = row.getColumn(0).getInt64();
@@ -229,6 +280,11 @@ app::OperationRecord read_operation(SQLite::Statement& row) {
     record.outcome = row.getColumn(7).getString();
     record.error = optional_json(row.getColumn(8));
     record.time_ms = row.getColumn(9).getInt64();
+    if (!row.getColumn(10).isNull() && !row.getColumn(11).isNull()) {
+        record.restore_point =
+            app::RestorePoint{row.getColumn(10).getString(), row.getColumn(11).getString()};
+    }
+    if (!row.getColumn(12).isNull()) record.rollback_of = row.getColumn(12).getInt64();
     return record;
 }
 
@@ -375,10 +431,15 @@ std::int64_t SqliteStore::record(const app::OperationRecord& record) {
     std::string options = core::to_compact(record.options);
     std::optional<std::string> error = optional_json_text(record.error);
     return write("recording an operation", [&](SQLite::Database& db) {
+        std::optional<std::int64_t> definition_id;
+        if (record.restore_point) {
+            definition_id = intern_definition(db, record.restore_point->package_definition);
+        }
         SQLite::Statement insert(
             db,
             "INSERT INTO operations (operation, package_name, package_version, app_id, options, "
-            "app_sha256, outcome, error, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "app_sha256, outcome, error, time_ms, definition_id, source_uri, rollback_of) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insert.bind(1, record.operation);
         insert.bind(2, record.package_name);
         insert.bind(3, record.package_version);
@@ -388,26 +449,30 @@ std::int64_t SqliteStore::record(const app::OperationRecord& record) {
         insert.bind(7, record.outcome);
         bind_optional(insert, 8, error);
         insert.bind(9, record.time_ms);
+        bind_optional(insert, 10, definition_id);
+        bind_optional(insert, 11,
+                      record.restore_point
+                          ? std::optional<std::string>(record.restore_point->source_uri)
+                          : std::nullopt);
+        bind_optional(insert, 12, record.rollback_of);
         insert.exec();
         return static_cast<std::int64_t>(db.getLastInsertRowid());
     });
 }
 
 std::vector<app::OperationRecord> SqliteStore::history(const app::HistoryFilter& filter) {
-    std::string sql =
-        "SELECT id, operation, package_name, package_version, app_id, options, app_sha256, "
-        "outcome, error, time_ms FROM operations";
+    std::string sql(kOperationSelect);
     std::vector<const std::string*> arguments;
     if (filter.app_id) {
-        sql += " WHERE app_id = ?";
+        sql += " WHERE o.app_id = ?";
         arguments.push_back(&*filter.app_id);
     }
     if (filter.package_name) {
         sql += arguments.empty() ? " WHERE" : " AND";
-        sql += " package_name = ?";
+        sql += " o.package_name = ?";
         arguments.push_back(&*filter.package_name);
     }
-    sql += " ORDER BY time_ms DESC, id DESC LIMIT ?";
+    sql += " ORDER BY o.time_ms DESC, o.id DESC LIMIT ?";
     auto limit = static_cast<std::int64_t>(
         std::min<std::size_t>(filter.limit, std::numeric_limits<std::int64_t>::max()));
 
@@ -422,6 +487,16 @@ std::vector<app::OperationRecord> SqliteStore::history(const app::HistoryFilter&
             result.push_back(read_operation(query));
         return result;
     });
+}
+
+std::optional<app::OperationRecord> SqliteStore::find(std::int64_t id) {
+    return read("reading an operation record",
+                [&](SQLite::Database& db) -> std::optional<app::OperationRecord> {
+                    SQLite::Statement query(db, std::string(kOperationSelect) + " WHERE o.id = ?");
+                    query.bind(1, id);
+                    if (!query.executeStep()) return std::nullopt;
+                    return read_operation(query);
+                });
 }
 
 void SqliteStore::put(const app::LocalPackage& package, bool replace) {

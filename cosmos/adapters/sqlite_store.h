@@ -25,7 +25,7 @@ class SqliteStore : public app::RepositoryStore,
                     public app::LocalPackageStore {
 public:
     /// The schema version this build writes; a database with a higher version is refused.
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     /// How long a writer waits for another connection's lock before failing.
     static constexpr int kBusyTimeoutMs = 10000;
 
@@ -65,6 +65,9 @@ public:
     std::int64_t record(const app::OperationRecord& record) override;
     /// Matching records, newest first (by time_ms, then by id), at most filter.limit.
     std::vector<app::OperationRecord> history(const app::HistoryFilter& filter) override;
+    /// The record with this id, or nullopt. Package definitions are stored once per distinct
+    /// text, shared by the records that keep them.
+    std::optional<app::OperationRecord> find(std::int64_t id) override;
 
     // --- app::LocalPackageStore ---
     /// Adds name+version, or replaces it when `replace`; throws core::package_version_exists when

@@ -83,6 +83,21 @@ std::optional<std::string> MarathonApp::label(std::string_view name) const {
     return it->get<std::string>();
 }
 
+core::Error marathon_error(int status, std::string_view body) {
+    if (status >= 500) return core::marathon_bad_gateway(status);
+    core::Json parsed;
+    try {
+        parsed = core::parse_json(body);
+    } catch (const core::Error&) {
+        return core::marathon_generic_error(status);
+    }
+    if (!parsed.is_object() || !parsed.contains("message") || !parsed["message"].is_string()) {
+        return core::marathon_generic_error(status);
+    }
+    core::Json details = parsed.contains("details") ? parsed["details"] : core::Json(nullptr);
+    return core::marathon_bad_response(parsed["message"].get<std::string>(), details);
+}
+
 MarathonClient::MarathonClient(HttpClient& client, ClusterSettings settings)
     : client_(client), settings_(std::move(settings)) {}
 
@@ -100,20 +115,7 @@ std::string MarathonClient::create_app(const core::Json& app, const Credentials&
     auto reply = call("POST", "/v2/apps", &app, auth);
     const int status = reply.status;
     if (status == 409) throw core::package_already_installed();
-    if (status >= 400 && status < 500) {
-        core::Json body;
-        try {
-            body = core::parse_json(reply.body);
-        } catch (const core::Error&) {
-            throw core::marathon_generic_error(status);
-        }
-        if (!body.is_object() || !body.contains("message") || !body["message"].is_string()) {
-            throw core::marathon_generic_error(status);
-        }
-        core::Json details = body.contains("details") ? body["details"] : core::Json(nullptr);
-        throw core::marathon_bad_response(body["message"].get<std::string>(), details);
-    }
-    if (status >= 500) throw core::marathon_bad_gateway(status);
+    if (status >= 400) throw marathon_error(status, reply.body);
     core::Json created = parse_json_reply(reply);
     if (!created.is_object() || !created.contains("id") || !created["id"].is_string()) {
         throw core::marathon_generic_error(status);

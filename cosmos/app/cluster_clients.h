@@ -4,9 +4,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cosmos/app/ports.h"
+#include "cosmos/core/error.h"
 #include "cosmos/core/json.h"
 
 namespace cosmos::app {
@@ -34,6 +36,11 @@ struct MarathonApp {
     /// A label's value, if present and a string.
     std::optional<std::string> label(std::string_view name) const;
 };
+
+/// The error for a Marathon answer of status 400 or more that the caller does not handle itself:
+/// 5xx -> MarathonBadGateway; 4xx -> MarathonBadResponse with Marathon's message and details, or
+/// MarathonGenericError when the body is not Marathon's error shape.
+core::Error marathon_error(int status, std::string_view body);
 
 /// Marathon's REST API, with Cosmos's mapping of upstream answers to errors:
 /// 401 -> Unauthorized (WWW-Authenticate kept), 403 -> Forbidden, unreachable ->

@@ -1,8 +1,18 @@
 #include "cosmos/app/ports.h"
 
 #include <cctype>
+#include <limits>
 
 namespace cosmos::app {
+
+std::optional<OperationRecord> OperationStore::find(std::int64_t id) {
+    HistoryFilter all;
+    all.limit = std::numeric_limits<std::size_t>::max();
+    for (auto& record : history(all)) {
+        if (record.id == id) return std::move(record);
+    }
+    return std::nullopt;
+}
 
 std::optional<std::string> HttpReply::header(std::string_view name) const {
     for (const auto& [k, v] : headers) {

@@ -50,10 +50,20 @@ public:
     virtual void drop_content(const std::string& uri) = 0;
 };
 
-/// One install, update or uninstall, as recorded (our addition, like Helm's release records).
+/// What rollback needs to render an app again when its package has left every repository: the
+/// values of the app's DCOS_PACKAGE_DEFINITION label (the package in its gzipped storage
+/// envelope) and DCOS_PACKAGE_SOURCE label. Both are plain strings, stored as they are.
+struct RestorePoint {
+    std::string package_definition;
+    std::string source_uri;
+    bool operator==(const RestorePoint&) const = default;
+};
+
+/// One install, update, uninstall or rollback, as recorded (our addition, like Helm's release
+/// records).
 struct OperationRecord {
     std::int64_t id = 0;    ///< assigned by the store
-    std::string operation;  ///< "install", "update", "uninstall"
+    std::string operation;  ///< "install", "update", "uninstall", "rollback"
     std::string package_name;
     std::string package_version;
     std::string app_id;                         ///< normalised
@@ -62,6 +72,10 @@ struct OperationRecord {
     std::string outcome;                        ///< "success" or "failure"
     std::optional<core::Json> error;            ///< the Cosmos error body on failure
     std::int64_t time_ms = 0;                   ///< Unix milliseconds
+    /// Kept for a successful operation that left an app on Marathon; absent otherwise (and in
+    /// records written before rollback existed).
+    std::optional<RestorePoint> restore_point;
+    std::optional<std::int64_t> rollback_of;  ///< a "rollback": the id of the record restored
 };
 
 /// Filters for OperationStore::history (empty = any).
@@ -79,6 +93,9 @@ public:
     virtual std::int64_t record(const OperationRecord& record) = 0;
     /// Matching records, newest first.
     virtual std::vector<OperationRecord> history(const HistoryFilter& filter) = 0;
+    /// The record with this id, or nullopt. The default reads the whole history; a store with
+    /// an index by id should override it.
+    virtual std::optional<OperationRecord> find(std::int64_t id);
 };
 
 /// A package published into the local repository (POST /package/add).

@@ -101,6 +101,12 @@ struct PackageHistoryRequest {
     std::optional<std::string> package_name;
 };
 
+/// Our rollback: apply again the package version and options that a history record kept.
+struct RollbackRequest {
+    std::string app_id;
+    std::int64_t record_id = 0;
+};
+
 /// POST /package/add with the JSON body: copy a package from the configured repositories.
 struct PackageAddCopyRequest {
     std::string package_name;

@@ -1,6 +1,7 @@
 #include "cosmos/app/service_manager.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "cosmos/app/package_actions.h"
 #include "cosmos/core/app_id.h"
@@ -14,6 +15,31 @@ namespace {
 bool matches(const std::vector<std::string>& allowed, const std::string& version) {
     return std::any_of(allowed.begin(), allowed.end(),
                        [&](const std::string& v) { return v == "*" || v == version; });
+}
+
+// What a rendered app carries that rollback needs, read back from its labels (render wrote them).
+std::optional<RestorePoint> restore_point_of(const core::Json& app) {
+    if (!app.contains("labels") || !app["labels"].is_object()) return std::nullopt;
+    const core::Json& labels = app["labels"];
+    auto text = [&](std::string_view name) -> std::optional<std::string> {
+        auto it = labels.find(name);
+        if (it == labels.end() || !it->is_string()) return std::nullopt;
+        return it->get<std::string>();
+    };
+    auto definition = text(core::kLabelDefinition);
+    auto source = text(core::kLabelSource);
+    if (!definition || !source) return std::nullopt;
+    return RestorePoint{std::move(*definition), std::move(*source)};
+}
+
+std::string deployment_id_of(const std::string& body) {
+    try {
+        auto parsed = core::parse_json(body);
+        auto it = parsed.is_object() ? parsed.find("deploymentId") : parsed.end();
+        if (it != parsed.end() && it->is_string()) return it->get<std::string>();
+    } catch (const core::Error&) {
+    }
+    return "";
 }
 
 }  // namespace
@@ -55,10 +81,10 @@ bool ServiceManager::wait(std::chrono::milliseconds duration) {
     return !tasks_cv_.wait_for(lock, duration, [&] { return stopping_; });
 }
 
-void ServiceManager::record(const std::string& operation, const std::string& name,
-                            const std::string& version, const std::string& app_id,
-                            const core::Json& options, const core::Json* app,
-                            const core::Error* error) {
+std::optional<std::int64_t> ServiceManager::record(
+    const std::string& operation, const std::string& name, const std::string& version,
+    const std::string& app_id, const core::Json& options, const core::Json* app,
+    const core::Error* error, std::optional<std::int64_t> rollback_of) {
     OperationRecord r;
     r.operation = operation;
     r.package_name = name;
@@ -69,10 +95,13 @@ void ServiceManager::record(const std::string& operation, const std::string& nam
     r.outcome = error ? "failure" : "success";
     if (error) r.error = error->to_json();
     r.time_ms = clock_.now_ms();
+    if (app && !error) r.restore_point = restore_point_of(*app);
+    r.rollback_of = rollback_of;
     try {
-        records_.record(r);
+        return records_.record(r);
     } catch (...) {
         // A record that cannot be written must not turn a done install into an error.
+        return std::nullopt;
     }
 }
 
@@ -375,31 +404,60 @@ ServiceUpdateResult ServiceManager::update(const ServiceUpdateRequest& request,
             user_options = core::merge(*stored, *request.options);
         }
         options = user_options;
-        if (!target.marathon_template_base64) {
-            throw core::unhandled_exception("This service does not have a marathon template");
-        }
-        core::RenderRequest render;
-        render.package = &target;
-        render.source_uri = source;
-        render.user_options = user_options;
-        auto rendered = core::render_marathon_app(render, config_.codec);
-        if (rendered.app.contains("id") && rendered.app["id"].is_string()) {
-            std::string new_id = core::normalize_app_id(rendered.app["id"].get<std::string>());
-            if (new_id != request.app_id) throw core::app_id_changed(new_id, request.app_id);
-        }
-        auto [status, body] =
-            marathon_.put_app(request.app_id, "force=true&partialUpdate=false", rendered.app, auth);
-        if (status != 200) throw core::unhandled_exception(body);
-        std::string deployment_id;
-        try {
-            auto parsed = core::parse_json(body);
-            deployment_id = parsed.value("deploymentId", "");
-        } catch (const core::Error&) {
-        }
-        record("update", name, version, request.app_id, options, &rendered.app, nullptr);
-        return {target, rendered.resolved_options, deployment_id};
+        auto replaced = replace(request.app_id, target, source, user_options, auth);
+        // Cosmos: any other status is an internal error carrying Marathon's body.
+        if (replaced.status != 200) throw core::unhandled_exception(replaced.body);
+        auto id = record("update", name, version, request.app_id, options, &replaced.rendered.app,
+                         nullptr);
+        return {target, replaced.rendered.resolved_options, deployment_id_of(replaced.body), id};
     } catch (const core::Error& e) {
         record("update", name, version, request.app_id, options, nullptr, &e);
+        throw;
+    }
+}
+
+ServiceManager::Replaced ServiceManager::replace(const std::string& app_id,
+                                                 const core::Package& target,
+                                                 const std::string& source_uri,
+                                                 const core::Json& user_options,
+                                                 const Credentials& auth) {
+    if (!target.marathon_template_base64) {
+        throw core::unhandled_exception("This service does not have a marathon template");
+    }
+    core::RenderRequest render;
+    render.package = &target;
+    render.source_uri = source_uri;
+    render.user_options = user_options;
+    Replaced out;
+    out.rendered = core::render_marathon_app(render, config_.codec);
+    const core::Json& app = out.rendered.app;
+    if (app.contains("id") && app["id"].is_string()) {
+        std::string new_id = core::normalize_app_id(app["id"].get<std::string>());
+        if (new_id != app_id) throw core::app_id_changed(new_id, app_id);
+    }
+    std::tie(out.status, out.body) =
+        marathon_.put_app(app_id, "force=true&partialUpdate=false", app, auth);
+    return out;
+}
+
+ServiceUpdateResult ServiceManager::apply(const ChosenUpdate& change, const Credentials& auth) {
+    const std::string& name = change.package.name;
+    const std::string version = change.package.version.str();
+    try {
+        // PUT would create a missing app: it must still be there to be changed.
+        if (!marathon_.get_app(change.app_id, auth)) {
+            throw core::marathon_app_not_found(change.app_id);
+        }
+        auto replaced =
+            replace(change.app_id, change.package, change.source_uri, change.user_options, auth);
+        if (replaced.status != 200) throw marathon_error(replaced.status, replaced.body);
+        auto id = record(change.operation, name, version, change.app_id, change.user_options,
+                         &replaced.rendered.app, nullptr, change.rollback_of);
+        return {change.package, replaced.rendered.resolved_options, deployment_id_of(replaced.body),
+                id};
+    } catch (const core::Error& e) {
+        record(change.operation, name, version, change.app_id, change.user_options, nullptr, &e,
+               change.rollback_of);
         throw;
     }
 }
@@ -409,6 +467,10 @@ std::vector<OperationRecord> ServiceManager::history(const PackageHistoryRequest
     filter.app_id = request.app_id;
     filter.package_name = request.package_name;
     return records_.history(filter);
+}
+
+std::optional<OperationRecord> ServiceManager::find_record(std::int64_t id) {
+    return records_.find(id);
 }
 
 }  // namespace cosmos::app

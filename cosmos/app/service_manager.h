@@ -65,6 +65,18 @@ struct ServiceUpdateResult {
     core::Package package;
     core::Json resolved_options;
     std::string deployment_id;
+    std::optional<std::int64_t> record_id;  ///< absent when the history could not be written
+};
+
+/// An installed app's change to a package and options the caller has chosen already (a
+/// rollback), and how it is recorded.
+struct ChosenUpdate {
+    std::string app_id;  ///< normalised
+    core::Package package;
+    std::string source_uri;                          ///< becomes DCOS_PACKAGE_SOURCE
+    core::Json user_options = core::Json::object();  ///< replace the stored ones
+    std::string operation = "update";                ///< the history record's operation
+    std::optional<std::int64_t> rollback_of;         ///< recorded with it
 };
 
 /// Installs, lists, uninstalls, describes and updates packages on Marathon (cosmos-api.md §7.6-
@@ -95,8 +107,18 @@ public:
     /// allow it (VersionChangeNotAllowed otherwise).
     ServiceUpdateResult update(const ServiceUpdateRequest& request, const Credentials& auth);
 
+    /// update() with the target chosen by the caller: the app must be installed
+    /// (MarathonAppNotFound); the package is rendered with the user options (AppIdChanged when
+    /// the rendered id differs) and replaces the app as update() does. Marathon refusing it is
+    /// MarathonBadResponse / MarathonGenericError (4xx) or MarathonBadGateway (5xx). Success and
+    /// failure are recorded as change.operation; a failure changes nothing on Marathon.
+    ServiceUpdateResult apply(const ChosenUpdate& change, const Credentials& auth);
+
     /// Operation records, newest first.
     std::vector<OperationRecord> history(const PackageHistoryRequest& request);
+
+    /// The operation record with this id, or nullopt.
+    std::optional<OperationRecord> find_record(std::int64_t id);
 
     /// Stops background tasks (waits for them to notice).
     void stop();
@@ -111,9 +133,23 @@ private:
         bool from_label = true;
     };
     Located locate(const MarathonApp& app, const std::string& missing_message);
-    void record(const std::string& operation, const std::string& name, const std::string& version,
-                const std::string& app_id, const core::Json& options, const core::Json* app,
-                const core::Error* error);
+    /// Stores a record (a successful one with an app keeps its restore point); returns its id,
+    /// or nullopt when the store failed, which never fails the operation itself.
+    std::optional<std::int64_t> record(const std::string& operation, const std::string& name,
+                                       const std::string& version, const std::string& app_id,
+                                       const core::Json& options, const core::Json* app,
+                                       const core::Error* error,
+                                       std::optional<std::int64_t> rollback_of = std::nullopt);
+    /// The part update() and apply() share: render (labels regenerated), AppIdChanged, then
+    /// PUT with force. Returns the rendered app and Marathon's status and body.
+    struct Replaced {
+        core::RenderedApp rendered;
+        int status = 0;
+        std::string body;
+    };
+    Replaced replace(const std::string& app_id, const core::Package& target,
+                     const std::string& source_uri, const core::Json& user_options,
+                     const Credentials& auth);
     UninstallResult uninstall_one(const MarathonApp& app, const std::string& package_name,
                                   const Credentials& auth);
     void start_sdk_uninstall(const MarathonApp& app, const Credentials& auth);

@@ -515,6 +515,28 @@ Error local_package_not_found(std::string_view name, std::string_view version) {
                  Json{{"packageName", name}, {"packageVersion", version}});
 }
 
+Error history_record_not_found(std::int64_t record_id) {
+    return Error(ErrorCode::kNotFound, "HistoryRecordNotFound",
+                 "History record [" + std::to_string(record_id) + "] not found",
+                 Json{{"recordId", record_id}});
+}
+
+Error history_record_app_mismatch(std::int64_t record_id, std::string_view app_id,
+                                  std::string_view record_app_id) {
+    return bad_request(
+        "HistoryRecordAppMismatch",
+        "History record [" + std::to_string(record_id) + "] is of app [" +
+            std::string(record_app_id) + "], not of app [" + std::string(app_id) + "]",
+        Json{{"recordId", record_id}, {"appId", app_id}, {"recordAppId", record_app_id}});
+}
+
+Error history_record_not_restorable(std::int64_t record_id, std::string_view reason) {
+    return bad_request("HistoryRecordNotRestorable",
+                       "History record [" + std::to_string(record_id) +
+                           "] cannot be rolled back to: " + std::string(reason),
+                       Json{{"recordId", record_id}, {"reason", reason}});
+}
+
 Error not_implemented(std::string_view operation) {
     return Error(
         ErrorCode::kNotImplemented, "NotImplemented",

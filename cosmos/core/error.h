@@ -146,6 +146,13 @@ Error invalid_bundle(std::string_view reason);
 Error package_version_exists(std::string_view name, std::string_view version);
 Error local_package_not_found(std::string_view name, std::string_view version);
 Error not_implemented(std::string_view operation);
+/// POST /package/rollback naming a record id the history does not have.
+Error history_record_not_found(std::int64_t record_id);
+/// POST /package/rollback naming a record of another app than the one to roll back.
+Error history_record_app_mismatch(std::int64_t record_id, std::string_view app_id,
+                                  std::string_view record_app_id);
+/// POST /package/rollback naming a record that cannot be restored; reason says why, in words.
+Error history_record_not_restorable(std::int64_t record_id, std::string_view reason);
 
 // --- historical (Cosmos 0.3-0.4, cosmos-api.md section 17.4) ---
 /// POST /package/add copying a packaging 2.0 package from a repository.

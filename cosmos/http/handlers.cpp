@@ -8,22 +8,18 @@
 
 #include "cosmos/app/package_actions.h"
 #include "cosmos/app/publish_service.h"
+#include "cosmos/app/rollback.h"
 #include "cosmos/app/service_manager.h"
 #include "cosmos/core/error.h"
 #include "cosmos/http/media_types.h"
 #include "cosmos/http/publish_handlers.h"
+#include "cosmos/http/rollback_handlers.h"
 #include "cosmos/http/rpc.h"
 #include "cosmos/http/wire.h"
 
 namespace cosmos::http {
 
 namespace {
-
-template <typename T>
-T require(Checked<T>&& checked) {
-    if (auto* error = std::get_if<core::Error>(&checked)) throw std::move(*error);
-    return std::get<T>(std::move(checked));
-}
 
 template <typename Body, typename Decode>
 TypedRequest<Body> validate(const HttpRequest& request, const EndpointSpec& spec, Decode&& decode) {
@@ -32,14 +28,6 @@ TypedRequest<Body> validate(const HttpRequest& request, const EndpointSpec& spec
 
 std::string host_header(const ValidatedRequest& r) {
     return r.port ? r.host + ":" + *r.port : r.host;
-}
-
-HttpResponse json_response(const ValidatedRequest& request, const core::Json& body) {
-    HttpResponse response;
-    response.status = 200;
-    response.headers.push_back({"Content-Type", request.response_type->to_string()});
-    response.body = core::to_compact(core::drop_nulls(body));
-    return response;
 }
 
 core::UrlRewriter rewriter(const ValidatedRequest& request) {
@@ -379,6 +367,8 @@ HttpResponse history(ServerContext& ctx, const HttpRequest& request) {
                         {"outcome", r.outcome},
                         {"time", iso_time(r.time_ms)}};
         if (r.error) item["error"] = *r.error;
+        item["restorable"] = !app::unrestorable_reason(r).has_value();
+        if (r.rollback_of) item["rollbackOf"] = *r.rollback_of;
         records.push_back(std::move(item));
     }
     return json_response(typed.request, core::Json{{"records", std::move(records)}});
@@ -480,6 +470,7 @@ void register_routes(Router& router, ServerContext& ctx) {
     router.add("GET", "/health", "health", [&ctx](const HttpRequest&) { return health(ctx); });
     router.add("GET", "/metrics", "metrics", [&ctx](const HttpRequest&) { return metrics(ctx); });
     register_publish_routes(router, ctx);
+    register_rollback_routes(router, ctx);
 }
 
 }  // namespace cosmos::http

@@ -191,6 +191,8 @@ const std::vector<std::string_view>& all_media_types() {
         kPackageBundleType,
         kHistoryRequestType,
         kHistoryResponseType,
+        kRollbackRequestType,
+        kRollbackResponseType,
     };
     return kAll;
 }

@@ -170,6 +170,13 @@ inline constexpr std::string_view kHistoryRequestType =
 inline constexpr std::string_view kHistoryResponseType =
     "application/vnd.dcos.package.history-response+json;charset=utf-8;version=v1";
 
+/// Our rollback request (not in Cosmos): {"appId", "recordId"}.
+inline constexpr std::string_view kRollbackRequestType =
+    "application/vnd.dcos.package.rollback-request+json;charset=utf-8;version=v1";
+/// Our rollback response.
+inline constexpr std::string_view kRollbackResponseType =
+    "application/vnd.dcos.package.rollback-response+json;charset=utf-8;version=v1";
+
 /// Every constant above, in declaration order.
 const std::vector<std::string_view>& all_media_types();
 

@@ -17,20 +17,6 @@ namespace {
 
 using core::Json;
 
-template <typename T>
-T require(Checked<T>&& checked) {
-    if (auto* error = std::get_if<core::Error>(&checked)) throw std::move(*error);
-    return std::get<T>(std::move(checked));
-}
-
-HttpResponse json_response(const ValidatedRequest& request, const Json& body, int status = 200) {
-    HttpResponse response;
-    response.status = status;
-    response.headers.push_back({"Content-Type", request.response_type->to_string()});
-    response.body = core::to_compact(core::drop_nulls(body));
-    return response;
-}
-
 app::PublishService& publisher(ServerContext& ctx, std::string_view operation) {
     // Cosmos 0.4 answered this way when package storage was not configured.
     if (!ctx.publish) throw core::not_implemented(operation);

@@ -195,6 +195,14 @@ int error_status(const core::Error& error) {
     return 500;
 }
 
+HttpResponse json_response(const ValidatedRequest& request, const core::Json& body, int status) {
+    HttpResponse response;
+    response.status = status;
+    response.headers.push_back({"Content-Type", request.response_type->to_string()});
+    response.body = core::to_compact(core::drop_nulls(body));
+    return response;
+}
+
 HttpResponse error_response(const core::Error& error) {
     HttpResponse response;
     response.status = error_status(error);

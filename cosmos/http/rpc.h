@@ -80,6 +80,17 @@ Checked<TypedRequest<Body>> validate_typed(const HttpRequest& request, const End
     return TypedRequest<Body>{std::move(validated), std::move(*decoded)};
 }
 
+/// The value of a check, or its error thrown (for handlers, whose errors the router answers).
+template <typename T>
+T require(Checked<T>&& checked) {
+    if (auto* error = std::get_if<core::Error>(&checked)) throw std::move(*error);
+    return std::get<T>(std::move(checked));
+}
+
+/// A JSON answer of the negotiated response type: the compact body without nulls.
+HttpResponse json_response(const ValidatedRequest& request, const core::Json& body,
+                           int status = 200);
+
 /// The inputs of GET /package/resource.
 struct ResourceRequest {
     std::string url;           ///< The `url` query parameter, decoded.

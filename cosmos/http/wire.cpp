@@ -150,6 +150,14 @@ app::PackageHistoryRequest decode_package_history_request(const Json& body) {
     return out;
 }
 
+app::RollbackRequest decode_rollback_request(const Json& body) {
+    expect_fields(body, "appId", true);
+    app::RollbackRequest out;
+    out.app_id = normalize_app_id(core::required_string(body, "appId", kRoot));
+    out.record_id = core::required_int(body, "recordId", kRoot, /*allow_string=*/true);
+    return out;
+}
+
 app::PackageAddCopyRequest decode_package_add_copy_request(const Json& body) {
     expect_fields(body, "packageName", true);
     app::PackageAddCopyRequest out;

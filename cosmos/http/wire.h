@@ -48,6 +48,8 @@ app::ServiceDescribeRequest decode_service_describe_request(const core::Json& bo
 app::ServiceUpdateRequest decode_service_update_request(const core::Json& body);
 /// {appId?, packageName?}
 app::PackageHistoryRequest decode_package_history_request(const core::Json& body);
+/// {appId, recordId (integer or numeric string)}
+app::RollbackRequest decode_rollback_request(const core::Json& body);
 /// {packageName, packageVersion?}
 app::PackageAddCopyRequest decode_package_add_copy_request(const core::Json& body);
 

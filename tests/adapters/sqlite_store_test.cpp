@@ -432,3 +432,105 @@ TEST_CASE("a file database uses WAL and foreign keys", "[adapters][sqlite]") {
     SQLite::Database raw(path, SQLite::OPEN_READONLY);
     CHECK(raw.execAndGet("PRAGMA journal_mode").getString() == "wal");
 }
+
+TEST_CASE("records keep restore points and rollbacks, each definition stored once",
+          "[adapters][sqlite]") {
+    TempDir dir;
+    auto path = dir.file("records.db");
+    std::string big(200000, 'd');  // a large package definition, shared by many records
+    std::vector<std::int64_t> ids;
+    {
+        SqliteStore store(path, {});
+        for (int i = 0; i < 50; ++i) {
+            auto r = operation("/kafka", "kafka", 100 + i);
+            r.operation = i == 0 ? "install" : "rollback";
+            r.restore_point = cosmos::app::RestorePoint{big, "https://universe.example/repo"};
+            if (i > 0) r.rollback_of = ids.front();
+            ids.push_back(store.record(r));
+        }
+        auto other = operation("/kafka", "kafka", 500);
+        other.restore_point = cosmos::app::RestorePoint{"other definition", "builtin:universe"};
+        ids.push_back(store.record(other));
+        ids.push_back(store.record(operation("/kafka", "kafka", 600)));  // none kept
+    }
+    SqliteStore store(path, {});
+    auto first = store.find(ids[0]);
+    REQUIRE(first.has_value());
+    CHECK(first->operation == "install");
+    CHECK(first->restore_point ==
+          std::optional<cosmos::app::RestorePoint>({big, "https://universe.example/repo"}));
+    CHECK_FALSE(first->rollback_of.has_value());
+    auto rollback = store.find(ids[7]);
+    REQUIRE(rollback.has_value());
+    CHECK(rollback->rollback_of == std::optional<std::int64_t>(ids[0]));
+    CHECK(rollback->restore_point->package_definition == big);
+    CHECK(store.find(ids[50])->restore_point->package_definition == "other definition");
+    CHECK_FALSE(store.find(ids[51])->restore_point.has_value());
+    CHECK_FALSE(store.find(ids.back() + 1).has_value());
+
+    // history() reads the same fields.
+    auto history = store.history({std::nullopt, std::nullopt, 1000});
+    REQUIRE(history.size() == 52);
+    CHECK_FALSE(history[0].restore_point.has_value());
+    CHECK(history[1].restore_point->source_uri == "builtin:universe");
+    CHECK(history[2].rollback_of == std::optional<std::int64_t>(ids[0]));
+
+    SQLite::Database raw(path, SQLite::OPEN_READONLY);
+    CHECK(raw.execAndGet("SELECT count(*) FROM package_definitions").getInt() == 2);
+}
+
+TEST_CASE("a schema 1 database is migrated: its records stay and are not restorable",
+          "[adapters][sqlite]") {
+    TempDir dir;
+    auto path = dir.file("v1.db");
+    {
+        // The tables as the first release wrote them, with one repository and one record.
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        raw.exec(R"sql(
+            CREATE TABLE repositories (position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+                                       uri TEXT NOT NULL UNIQUE);
+            CREATE TABLE repository_content (uri TEXT PRIMARY KEY, body BLOB NOT NULL,
+                                             media_type TEXT NOT NULL,
+                                             fetched_at INTEGER NOT NULL, etag TEXT);
+            CREATE TABLE operations (id INTEGER PRIMARY KEY AUTOINCREMENT,
+                                     operation TEXT NOT NULL, package_name TEXT NOT NULL,
+                                     package_version TEXT NOT NULL, app_id TEXT NOT NULL,
+                                     options TEXT NOT NULL, app_sha256 TEXT NOT NULL,
+                                     outcome TEXT NOT NULL, error TEXT, time_ms INTEGER NOT NULL);
+            CREATE INDEX operations_by_app_id ON operations (app_id, time_ms);
+            CREATE INDEX operations_by_package ON operations (package_name, time_ms);
+            CREATE TABLE local_packages (name TEXT NOT NULL, version TEXT NOT NULL,
+                                         release_version INTEGER NOT NULL,
+                                         definition TEXT NOT NULL, sha256 TEXT NOT NULL,
+                                         status TEXT NOT NULL, error TEXT,
+                                         added_at_ms INTEGER NOT NULL,
+                                         PRIMARY KEY (name, version));
+            INSERT INTO repositories VALUES (0, 'mine', 'https://repo.example/mine');
+            INSERT INTO operations (operation, package_name, package_version, app_id, options,
+                                    app_sha256, outcome, error, time_ms)
+                VALUES ('install', 'nginx', '1.10.3', '/nginx', '{"service":{"name":"nginx"}}',
+                        'ab', 'success', NULL, 1000);
+            PRAGMA user_version = 1;
+        )sql");
+    }
+    SqliteStore store(path, kDefaults);
+    CHECK(store.schema_version() == 2);
+    CHECK(store.list() == std::vector<RepositoryRef>{{"mine", "https://repo.example/mine"}});
+    auto old = store.find(1);
+    REQUIRE(old.has_value());
+    CHECK(old->operation == "install");
+    CHECK(old->options == Json{{"service", {{"name", "nginx"}}}});
+    CHECK_FALSE(old->restore_point.has_value());
+    CHECK_FALSE(old->rollback_of.has_value());
+
+    auto next = operation("/nginx", "nginx", 2000);
+    next.restore_point = cosmos::app::RestorePoint{"definition", "builtin:universe"};
+    next.rollback_of = 1;
+    auto id = store.record(next);
+    CHECK(id == 2);
+    auto records = store.history({std::string("/nginx"), std::nullopt, 10});
+    REQUIRE(records.size() == 2);
+    CHECK(records[0].restore_point == next.restore_point);
+    CHECK(records[0].rollback_of == std::optional<std::int64_t>(1));
+    CHECK_FALSE(records[1].restore_point.has_value());
+}

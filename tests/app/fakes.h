@@ -73,6 +73,36 @@ private:
     std::map<std::pair<std::string, std::string>, cosmos::app::LocalPackage> packages_;
 };
 
+/// OperationStore in memory, with the SQLite store's order (newest first by time, then id). find()
+/// is the port's default.
+class MemoryOperationStore : public cosmos::app::OperationStore {
+public:
+    std::int64_t record(const cosmos::app::OperationRecord& record) override {
+        if (fail_writes) throw cosmos::core::unhandled_exception("the store is unavailable");
+        records.push_back(record);
+        records.back().id = static_cast<std::int64_t>(records.size());
+        return records.back().id;
+    }
+    std::vector<cosmos::app::OperationRecord> history(
+        const cosmos::app::HistoryFilter& filter) override {
+        std::vector<cosmos::app::OperationRecord> out;
+        for (const auto& r : records) {
+            if (filter.app_id && r.app_id != *filter.app_id) continue;
+            if (filter.package_name && r.package_name != *filter.package_name) continue;
+            out.push_back(r);
+        }
+        std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+            if (a.time_ms != b.time_ms) return a.time_ms > b.time_ms;
+            return a.id > b.id;
+        });
+        if (out.size() > filter.limit) out.resize(filter.limit);
+        return out;
+    }
+
+    std::vector<cosmos::app::OperationRecord> records;  ///< in the order recorded, ids 1, 2, ...
+    bool fail_writes = false;                           ///< record() throws
+};
+
 /// An HttpClient that must not be called.
 class NoHttpClient : public cosmos::app::HttpClient {
 public:

@@ -23,3 +23,8 @@ universe_add_test(test_e2e_publish
     SOURCES e2e/publish_e2e_test.cpp adapters/raw_zip.cpp
     LIBS universe_e2e_support universe_test_support cosmos_core cosmos_adapter_digest ZLIB::ZLIB)
 add_dependencies(test_e2e_publish cosmos-server repo-tool)
+
+universe_add_test(test_e2e_rollback
+    SOURCES e2e/rollback_e2e_test.cpp
+    LIBS universe_e2e_support cosmos_core)
+add_dependencies(test_e2e_rollback cosmos-server)

@@ -100,6 +100,13 @@ TEST_CASE("decoders report circe-style failures for missing and wrong-typed fiel
         {"history", run(decode_package_history_request), R"(1)", "[A]Option[A]: DownField(appId)"},
         {"package add", run(decode_package_add_copy_request), R"({"packageVersion":"1"})",
          kMissing + "DownField(packageName)"},
+        {"rollback", run(decode_rollback_request), R"({"recordId":1})",
+         kMissing + "DownField(appId)"},
+        {"rollback", run(decode_rollback_request), R"({"appId":"a"})",
+         kMissing + "DownField(recordId)"},
+        {"rollback", run(decode_rollback_request), R"({"appId":"a","recordId":1.5})",
+         "Int: DownField(recordId)"},
+        {"rollback", run(decode_rollback_request), R"([])", kMissing + "DownField(appId)"},
     };
     for (const auto& row : rows) {
         CAPTURE(row.decoder, row.body);
@@ -157,6 +164,9 @@ TEST_CASE("app ids are normalised with a leading slash", "[http][wire]") {
     CHECK(decode_package_history_request(Json::parse(R"({"appId":"k"})")).app_id ==
           std::optional<std::string>("/k"));
     CHECK_FALSE(decode_list_request(Json::parse(R"({"appId":null})")).app_id);
+    auto rollback = decode_rollback_request(Json::parse(R"({"appId":"nginx","recordId":"12"})"));
+    CHECK(rollback.app_id == "/nginx");
+    CHECK(rollback.record_id == 12);
 }
 
 TEST_CASE("decoders read every field and ignore unknown ones", "[http][wire]") {
