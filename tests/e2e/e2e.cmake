@@ -21,3 +21,10 @@ universe_add_test(test_e2e_publish
     SOURCES e2e/publish_e2e_test.cpp adapters/raw_zip.cpp
     LIBS universe_e2e_support universe_test_support cosmos_core cosmos_adapter_digest ZLIB::ZLIB)
 add_dependencies(test_e2e_publish cosmos-server repo-tool)
+
+# Options, start-up failures, logs, counts, health and the repository add's bound.
+universe_add_test(test_e2e_server
+    SOURCES e2e/server_e2e_test.cpp
+    LIBS universe_e2e_support cosmos_server_config)
+target_compile_definitions(test_e2e_server PRIVATE UNIVERSE_VERSION="${PROJECT_VERSION}")
+add_dependencies(test_e2e_server cosmos-server)
