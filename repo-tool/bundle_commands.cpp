@@ -8,6 +8,7 @@
 #include "cosmos/app/tree_actions.h"
 #include "cosmos/core/bundle.h"
 #include "cosmos/core/error.h"
+#include "cosmos/core/json.h"
 #include "repo-tool/args.h"
 #include "repo-tool/commands.h"
 #include "repo-tool/console.h"
@@ -63,6 +64,23 @@ int run_bundle(const std::vector<std::string>& argv) {
     auto source = cosmos::adapters::read_revision({"", "", "0", dir}, problems);
     source.path = dir.string();
     source.layout_checks = false;
+    if (auto package = source.files.find("package.json"); package != source.files.end()) {
+        // Without the field a package is packaging 2.0, which a bundle cannot carry: say so
+        // before the schema's generic "missing required properties".
+        try {
+            auto json = cosmos::core::parse_json(package->second);
+            if (json.is_object() && !json.contains("packagingVersion")) {
+                std::printf(
+                    "%s: packagingVersion is missing; a bundle needs packaging 3.0 or "
+                    "later: add \"packagingVersion\": \"3.0\" (or \"4.0\", \"5.0\")\n"
+                    "no bundle written\n",
+                    (dir / "package.json").string().c_str());
+                return kExitProblems;
+            }
+        } catch (const cosmos::core::Error&) {
+            // Not JSON: the checks below report it.
+        }
+    }
     auto checked = cosmos::core::check_revision(source, cosmos::app::tree_schemas(), {});
     for (auto& p : checked.problems)
         problems.push_back(std::move(p));

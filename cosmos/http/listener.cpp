@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <system_error>
 #include <utility>
 
 #include "cosmos/core/error.h"
@@ -94,6 +95,14 @@ std::optional<RequestTarget> parse_request_target(std::string_view target) {
 }
 
 std::string listen_failure_cause(int error_number, std::string fallback) {
+    if (error_number == 0) {
+        // Some libraries only give the text ("bind: Address already in use").
+        for (int known : {EADDRINUSE, EACCES, EADDRNOTAVAIL}) {
+            if (fallback.find(std::generic_category().message(known)) != std::string::npos) {
+                error_number = known;
+            }
+        }
+    }
     switch (error_number) {
         case EADDRINUSE:
             return "the address is already in use (is another server running there?)";

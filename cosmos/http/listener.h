@@ -91,8 +91,8 @@ HttpResponse payload_too_large_response(std::size_t limit);
 HttpResponse bad_request_response();
 
 /// Why a listener could not bind, in words, from the system error number (EADDRINUSE: "the
-/// address is already in use ..."); fallback (lower-cased) for the numbers without their own
-/// words.
+/// address is already in use ..."; 0 = unknown, then read from fallback's text); fallback
+/// (lower-cased) for the numbers without their own words.
 std::string listen_failure_cause(int error_number, std::string fallback);
 
 /// The 503 answer the cpprest listener gives while it drains.

@@ -347,6 +347,5 @@ TEST_CASE("/service/update without replace says which member is missing", "[e2e]
     CHECK(r.status == 400);
     CHECK(
         r.body ==
-        R"({"type":"not_parsed","message":"Item 'body' unable to be parsed: Attempt to decode value on failed cursor: DownField(replace) (the required member 'replace' is missing)"
-})");
+        R"x({"type":"not_parsed","message":"Item 'body' unable to be parsed: Attempt to decode value on failed cursor: DownField(replace) (the required member 'replace' is missing)"})x");
 }
