@@ -73,7 +73,7 @@ bool wait_until(const std::function<bool()>& done, std::chrono::seconds limit) {
 
 }  // namespace
 
-TEST_CASE("--version prints the project version", "[e2e][server]") {
+TEST_CASE("cosmos-server --version prints the project version", "[e2e][server]") {
     auto r = run_command(server_binary() + " --version");
     CHECK(r.exit_code == 0);
     CHECK(r.output == "cosmos-server " UNIVERSE_VERSION "\n");
@@ -152,7 +152,7 @@ TEST_CASE("start-up failures are plain messages that name the thing and the reas
     }
 }
 
-TEST_CASE("--repositories-file seeds a fresh data directory only, and says when it is ignored",
+TEST_CASE("a repositories file seeds a fresh data directory only, and says when it is ignored",
           "[e2e][server]") {
     RepoServer repo;
     repo.serve("/a", bundled_repository(), kV5);
