@@ -445,10 +445,10 @@ TEST_CASE("listener: a port in use is a clear error", "[http][listener]") {
         FAIL("started on a port in use");
     } catch (const cosmos::core::Error& e) {
         CHECK(e.type() == "ListenFailed");
-        CHECK(std::string(e.what()) == "cannot listen on 127.0.0.1:" +
-                                           std::to_string(taken.port()) +
-                                           ": the address is already in use (is another server "
-                                           "running there?)");
+        CHECK(std::string(e.what()) ==
+              "cannot listen on 127.0.0.1:" + std::to_string(taken.port()) +
+                  ": the address is already in use (is another server "
+                  "running there?)");
     }
 }
 
