@@ -14,6 +14,7 @@
 #include "cosmos/adapters/http_client.h"
 #include "cosmos/adapters/package_tree.h"
 #include "cosmos/adapters/zip_archive.h"
+#include "cosmos/app/ports.h"
 #include "cosmos/app/tree_actions.h"
 #include "cosmos/core/error.h"
 #include "cosmos/core/repo_index.h"
@@ -351,7 +352,14 @@ int run_publish(const std::vector<std::string>& argv) {
     call.timeout = std::chrono::seconds(120);
 
     cosmos::adapters::CpprestHttpClient client;
-    auto reply = client.send(call);
+    cosmos::app::HttpReply reply;
+    try {
+        reply = client.send(call);
+    } catch (const cosmos::core::Error& e) {
+        std::fprintf(stderr, "repo-tool publish: cannot reach %s: %s\n", call.url.c_str(),
+                     cosmos::app::call_failure_cause(e, call.timeout).c_str());
+        return kExitProblems;
+    }
     std::optional<Json> body;
     try {
         body = cosmos::core::parse_json(reply.body);

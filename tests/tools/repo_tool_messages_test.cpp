@@ -211,6 +211,11 @@ TEST_CASE("inspect and publish apply the same limits", "[tools][messages]") {
     auto refused = run_command(repo_tool() + " publish " + q(tmp / "over.dcos") + " --to " +
                                server.base_url());
     CHECK(refused.exit_code == 1);
+    auto nobody =
+        run_command(repo_tool() + " publish " + q(tmp / "full.dcos") + " --to http://127.0.0.1:1");
+    CHECK(nobody.exit_code == 1);
+    CHECK(nobody.output ==
+          "repo-tool publish: cannot reach http://127.0.0.1:1/package/add: connection refused\n");
     // Both refuse the bundle for the same reason, in the same words.
     std::string reason = first_line(over.output).substr(std::string("repo-tool inspect: ").size());
     CHECK_THAT(refused.output, Catch::Contains(reason));
