@@ -30,6 +30,7 @@
 #include "cosmos/http/metrics.h"
 #include "cosmos/http/router.h"
 #include "cosmos/server_config.h"
+#include "cosmos/upstream_log.h"
 #include "universe/embedded_universe.h"
 
 extern char** environ;
@@ -52,9 +53,14 @@ Level parse_level(const std::string& s) {
 class Logger {
 public:
     explicit Logger(Level level) : level_(level) {}
+    bool enabled(Level level) const { return level <= level_; }
     template <typename... Args>
     void log(Level level, const char* format, Args... args) {
-        if (level > level_) return;
+        if (level <= level_) always(level, format, args...);
+    }
+    /// Whatever the configured level: for lines that scripts read (the port of --listen HOST:0).
+    template <typename... Args>
+    void always(Level level, const char* format, Args... args) {
         static const char* names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
         char line[2048];
         std::time_t now = std::time(nullptr);
@@ -83,18 +89,26 @@ private:
 std::vector<cosmos::app::RepositoryRef> default_repositories(const cosmos::ServerConfig& config,
                                                              std::set<std::string>& file_uris) {
     if (!config.repositories_file) return {{"Universe", kBuiltinUniverse}};
+    const std::string file = "the repositories file " + *config.repositories_file;
     auto text = cosmos::adapters::read_file(*config.repositories_file);
-    auto json = cosmos::core::parse_json(text);
+    cosmos::core::Json json;
+    try {
+        json = cosmos::core::parse_json(text);
+    } catch (const cosmos::core::Error& e) {
+        throw cosmos::core::unhandled_exception(
+            file + " is not JSON: " + e.data().value("parsingErrorMessage", e.what()));
+    }
     std::vector<cosmos::app::RepositoryRef> out;
     if (!json.is_array()) {
-        throw cosmos::core::unhandled_exception(*config.repositories_file +
-                                                ": expected a JSON array of {name, uri}");
+        throw cosmos::core::unhandled_exception(
+            file + " must hold a JSON array of {\"name\": ..., \"uri\": ...} objects");
     }
     for (const auto& item : json) {
         if (!item.is_object() || !item.contains("name") || !item.contains("uri") ||
             !item["name"].is_string() || !item["uri"].is_string()) {
-            throw cosmos::core::unhandled_exception(*config.repositories_file +
-                                                    ": each entry needs a string name and uri");
+            throw cosmos::core::unhandled_exception(
+                file + ": entry " + std::to_string(out.size() + 1) +
+                " needs a string \"name\" and a string \"uri\"");
         }
         std::string uri = item["uri"].get<std::string>();
         if (uri.rfind("file:", 0) == 0) file_uris.insert(uri);
@@ -117,6 +131,10 @@ int main(int argc, char** argv) {
     for (char** e = environ; e && *e; ++e)
         env.emplace_back(*e);
     auto parsed = cosmos::parse_server_config(args, env);
+    if (parsed.version_requested) {
+        std::printf("cosmos-server %s\n", UNIVERSE_VERSION);
+        return 0;
+    }
     if (!parsed.config) {
         std::fprintf(parsed.exit_status == 0 ? stdout : stderr, "%s\n", parsed.message.c_str());
         return parsed.exit_status;
@@ -132,12 +150,32 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     try {
-        std::filesystem::create_directories(config.data_dir);
+        std::error_code dir_error;
+        std::filesystem::create_directories(config.data_dir, dir_error);
+        if (dir_error) {
+            throw cosmos::core::unhandled_exception(
+                "cannot create the data directory " + config.data_dir +
+                " (--data-dir): " + cosmos::adapters::describe(dir_error));
+        }
         std::set<std::string> file_uris;
         auto defaults = default_repositories(config, file_uris);
         cosmos::adapters::SqliteStore store(
             (std::filesystem::path(config.data_dir) / "cosmos.db").string(), defaults);
-        cosmos::adapters::CpprestHttpClient client;
+        if (config.repositories_file && store.list() != defaults) {
+            // The file seeds a fresh store only; the stored list (changed through the API) wins.
+            logger.log(Level::kWarn,
+                       "--repositories-file %s was not applied: the data directory %s already "
+                       "has a repository list, which is kept (change it with "
+                       "/package/repository/add and /delete, or start on an empty --data-dir)",
+                       config.repositories_file->c_str(), config.data_dir.c_str());
+        }
+        cosmos::adapters::CpprestHttpClient http_client;
+        cosmos::LoggingHttpClient client(
+            http_client, logger.enabled(Level::kDebug)
+                             ? cosmos::LoggingHttpClient::Sink([&logger](const std::string& line) {
+                                   logger.log(Level::kDebug, "%s", line.c_str());
+                               })
+                             : nullptr);
         cosmos::adapters::SystemClock clock;
 
         const std::string version = UNIVERSE_VERSION;
@@ -158,6 +196,7 @@ int main(int argc, char** argv) {
         repo_config.fetch.timeout = std::chrono::seconds(config.fetch_timeout_seconds);
         repo_config.fetch.max_retries = static_cast<int>(config.fetch_retries);
         repo_config.fetch.retry_pause = std::chrono::milliseconds(config.retry_pause_ms);
+        repo_config.add_timeout = std::chrono::seconds(config.add_timeout_seconds);
         repo_config.dcos_version = config.dcos_version;
         repo_config.builtin[kBuiltinUniverse] = std::string(cosmos::embedded_universe_json());
         repo_config.configured_file_uris = file_uris;
@@ -187,19 +226,14 @@ int main(int argc, char** argv) {
         service_config.sha256 = [](std::string_view b) { return cosmos::adapters::sha256_hex(b); };
         cosmos::app::ServiceManager services(repositories, client, store, clock, service_config);
 
-        // Published packages. A bundle holds one package, so its limits are tighter than a zip
-        // repository's; the listener has already refused bodies over --max-body-bytes.
-        cosmos::adapters::ZipLimits bundle_limits;
-        bundle_limits.max_entries = 1000;
-        bundle_limits.max_entry_bytes = 16ull << 20;
-        bundle_limits.max_total_bytes = 64ull << 20;
-        cosmos::app::PublishService publish(
-            store, repositories, clock, [bundle_limits](std::string_view bytes) {
-                auto bundle = cosmos::adapters::read_bundle(bytes, 0, bundle_limits);
-                return cosmos::app::CheckedBundle{std::move(bundle.metadata),
-                                                  std::move(bundle.package),
-                                                  std::move(bundle.sha256)};
-            });
+        // Published packages, read with the bundle limits repo-tool also applies; the listener
+        // has already refused bodies over --max-body-bytes.
+        cosmos::app::PublishService publish(store, repositories, clock, [](std::string_view bytes) {
+            auto bundle =
+                cosmos::adapters::read_bundle(bytes, 0, cosmos::adapters::bundle_limits());
+            return cosmos::app::CheckedBundle{std::move(bundle.metadata), std::move(bundle.package),
+                                              std::move(bundle.sha256)};
+        });
         publish.attach();
 
         cosmos::http::Metrics metrics;
@@ -214,6 +248,9 @@ int main(int argc, char** argv) {
             if (r.error_type.empty()) {
                 logger.log(Level::kInfo, "%s %s %d %.1fms", r.method.c_str(), r.path.c_str(),
                            r.status, r.milliseconds);
+            } else if (!r.error_detail.empty()) {
+                logger.log(Level::kInfo, "%s %s %d %.1fms %s: %s", r.method.c_str(), r.path.c_str(),
+                           r.status, r.milliseconds, r.error_type.c_str(), r.error_detail.c_str());
             } else {
                 logger.log(Level::kInfo, "%s %s %d %.1fms %s", r.method.c_str(), r.path.c_str(),
                            r.status, r.milliseconds, r.error_type.c_str());
@@ -226,15 +263,19 @@ int main(int argc, char** argv) {
         listener_options.port = port;
         listener_options.max_body_bytes = config.max_body_bytes;
         listener_options.threads = config.threads;
+        listener_options.on_refused = [&router](const cosmos::http::HttpRequest& request,
+                                                const cosmos::http::HttpResponse& response) {
+            router.refused(request, response);
+        };
         auto listener = cosmos::http::make_listener(
             config.listener == "cpprest" ? cosmos::http::ListenerKind::kCpprest
                                          : cosmos::http::ListenerKind::kBeast,
             listener_options,
             [&router](const cosmos::http::HttpRequest& r) { return router.handle(r); });
         listener->start();
-        logger.log(Level::kInfo, "cosmos-server %s listening on %s:%u (data %s, DC/OS %s)",
-                   version.c_str(), host.c_str(), listener->port(), config.data_dir.c_str(),
-                   config.dcos_version.c_str());
+        logger.always(Level::kInfo, "cosmos-server %s listening on %s:%u (data %s, DC/OS %s)",
+                      version.c_str(), host.c_str(), listener->port(), config.data_dir.c_str(),
+                      config.dcos_version.c_str());
 
         // Background refresh: requests never wait for an upstream.
         bool refresher_done = false;
@@ -285,10 +326,15 @@ int main(int argc, char** argv) {
         logger.log(Level::kInfo, "stopped");
         return 0;
     } catch (const cosmos::core::Error& e) {
-        logger.log(Level::kError, "%s (%s)", e.what(), e.type().c_str());
+        if (e.type() == "ListenFailed") {
+            logger.always(Level::kError, "%s; choose another address with --listen HOST:PORT",
+                          e.what());
+        } else {
+            logger.always(Level::kError, "%s", e.what());
+        }
         return 1;
     } catch (const std::exception& e) {
-        logger.log(Level::kError, "%s", e.what());
+        logger.always(Level::kError, "cosmos-server stopped: %s", e.what());
         return 1;
     }
 }

@@ -36,7 +36,10 @@ const std::vector<Option>& options() {
         {"listen", "COSMOS_LISTEN", "HOST:PORT to serve on (default 127.0.0.1:7070)",
          [](ServerConfig& c, const std::string& v) {
              c.listen = v;
-             return v.rfind(':') != std::string::npos;
+             auto colon = v.rfind(':');
+             unsigned port = 0;
+             return colon != std::string::npos && colon > 0 &&
+                    set_unsigned(port, v.substr(colon + 1)) && port <= 65535;
          }},
         {"data-dir", "COSMOS_DATA_DIR", "folder of the SQLite store (default ./cosmos-data)",
          [](ServerConfig& c, const std::string& v) {
@@ -102,14 +105,21 @@ const std::vector<Option>& options() {
         {"threads", "COSMOS_THREADS", "HTTP worker threads (default: one per core)",
          [](ServerConfig& c, const std::string& v) { return set_unsigned(c.threads, v); }},
         {"fetch-timeout", "COSMOS_FETCH_TIMEOUT",
-         "seconds a repository or resource download may take (default 60)",
+         "seconds a background repository refresh or a resource download may take (default 60)",
          [](ServerConfig& c, const std::string& v) {
              return set_unsigned(c.fetch_timeout_seconds, v) && c.fetch_timeout_seconds > 0;
          }},
+        {"add-timeout", "COSMOS_ADD_TIMEOUT",
+         "seconds a repository add may take to download the repository, in one attempt "
+         "(default 10)",
+         [](ServerConfig& c, const std::string& v) {
+             return set_unsigned(c.add_timeout_seconds, v) && c.add_timeout_seconds > 0;
+         }},
         {"fetch-retries", "COSMOS_FETCH_RETRIES",
-         "extra attempts after I/O errors and 5xx answers from repositories (default 3)",
+         "extra attempts of a background refresh after I/O errors and 5xx answers (default 3)",
          [](ServerConfig& c, const std::string& v) { return set_unsigned(c.fetch_retries, v); }},
-        {"retry-pause-ms", "COSMOS_RETRY_PAUSE_MS", "pause between attempts (default 5000)",
+        {"retry-pause-ms", "COSMOS_RETRY_PAUSE_MS",
+         "pause between the attempts of a background refresh (default 5000)",
          [](ServerConfig& c, const std::string& v) { return set_unsigned(c.retry_pause_ms, v); }},
         {"upstream-timeout", "COSMOS_UPSTREAM_TIMEOUT",
          "seconds a Marathon, Mesos or Admin Router call may take (default 30)",
@@ -131,7 +141,9 @@ std::string server_usage() {
     std::string out =
         "usage: cosmos-server [options]\n"
         "A package service compatible with DC/OS Cosmos. Each option can also be set through\n"
-        "the environment variable shown; options win over the environment.\n\n";
+        "the environment variable shown; options win over the environment.\n\n"
+        "  --help                 this text\n"
+        "  --version              the version\n";
     for (const auto& o : options()) {
         out += "  --" + std::string(o.flag) + " VALUE";
         out.append(std::max<std::size_t>(2, 22 - std::string(o.flag).size()), ' ');
@@ -164,6 +176,10 @@ ConfigResult parse_server_config(const std::vector<std::string>& args,
         if (arg == "--help" || arg == "-h") {
             result.message = server_usage();
             result.exit_status = 0;
+            return result;
+        }
+        if (arg == "--version") {
+            result.version_requested = true;
             return result;
         }
         if (arg.rfind("--", 0) != 0) {

@@ -23,6 +23,7 @@ struct ServerConfig {
     std::string listener = "beast";                         // --listener: beast or cpprest
     unsigned threads = 0;                                   // --threads (0 = hardware threads)
     unsigned fetch_timeout_seconds = 60;                    // --fetch-timeout
+    unsigned add_timeout_seconds = 10;                      // --add-timeout
     unsigned fetch_retries = 3;                             // --fetch-retries
     unsigned retry_pause_ms = 5000;                         // --retry-pause-ms
     unsigned upstream_timeout_seconds = 30;                 // --upstream-timeout
@@ -34,11 +35,13 @@ struct ConfigResult {
     std::optional<ServerConfig> config;
     std::string message;  ///< usage or error text when config is empty
     int exit_status = 0;
+    bool version_requested = false;  ///< --version: print the version and exit 0
 };
 
 /// Reads flags (--name value or --name=value) over environment variables (COSMOS_*) over the
 /// defaults. --dcos-uri U sets the Marathon (U/marathon), Mesos (U/mesos) and Admin Router (U)
-/// URIs at once. --help gives the usage with exit status 0; a bad flag gives exit status 2.
+/// URIs at once. --help gives the usage with exit status 0, --version sets version_requested;
+/// a bad flag gives exit status 2.
 ConfigResult parse_server_config(const std::vector<std::string>& args,
                                  const std::vector<std::string>& environment);
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -22,6 +23,8 @@ public:
 
     bool has(const std::string& name) const { return switches_.count(name) > 0; }
     std::optional<std::string> value(const std::string& name) const;
+    /// The value of an option that takes a whole number; throws UsageError for anything else.
+    std::optional<unsigned> number(const std::string& name) const;
     const std::vector<std::string>& positionals() const { return positionals_; }
 
     /// Throws UsageError unless there are between min and max positionals.
@@ -32,5 +35,9 @@ private:
     std::map<std::string, std::string> values_;
     std::set<std::string> switches_;
 };
+
+/// Throws UsageError unless tree is a Universe source tree (a folder with repo/packages/); the
+/// message names the path and what is wrong with it. hint is appended when given.
+void require_source_tree(const std::filesystem::path& tree, const std::string& hint = "");
 
 }  // namespace repo_tool

@@ -1,12 +1,14 @@
 // repo-tool bundle / inspect.
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "cosmos/adapters/bundle_file.h"
 #include "cosmos/adapters/package_tree.h"
 #include "cosmos/app/tree_actions.h"
 #include "cosmos/core/bundle.h"
 #include "cosmos/core/error.h"
+#include "cosmos/core/json.h"
 #include "repo-tool/args.h"
 #include "repo-tool/commands.h"
 #include "repo-tool/console.h"
@@ -15,17 +17,70 @@ namespace repo_tool {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The highest numbered sub-folder of dir (a package folder of a source tree), if any.
+std::optional<fs::path> latest_revision(const fs::path& dir) {
+    std::optional<fs::path> latest;
+    std::optional<unsigned long long> highest;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        std::string name = entry.path().filename().string();
+        bool numeric = !name.empty() && name.size() < 19 &&
+                       name.find_first_not_of("0123456789") == std::string::npos;
+        if (!numeric || !entry.is_directory(ec)) continue;
+        unsigned long long number = std::stoull(name);
+        if (!highest || number > *highest) {
+            highest = number;
+            latest = entry.path();
+        }
+    }
+    return latest;
+}
+
+}  // namespace
+
 int run_bundle(const std::vector<std::string>& argv) {
     Args args(argv, {}, {});
     args.expect_positionals(2, 2);
     fs::path dir = args.positionals()[0];
     fs::path out = args.positionals()[1];
     if (!fs::is_directory(dir)) throw UsageError{dir.string() + " is not a folder"};
+    if (!fs::exists(dir / "package.json")) {
+        // A package folder of a tree holds revision folders: the latest one is bundled.
+        auto latest = latest_revision(dir);
+        if (!latest) {
+            throw UsageError{dir.string() +
+                             " holds neither a package.json nor revision folders (0, 1, ...); "
+                             "pass a folder with package.json, config.json, "
+                             "marathon.json.mustache and resource.json"};
+        }
+        std::printf("%s has revisions; bundling the latest, %s\n", dir.string().c_str(),
+                    latest->filename().string().c_str());
+        dir = *latest;
+    }
 
     std::vector<cosmos::core::Problem> problems;
     auto source = cosmos::adapters::read_revision({"", "", "0", dir}, problems);
     source.path = dir.string();
     source.layout_checks = false;
+    if (auto package = source.files.find("package.json"); package != source.files.end()) {
+        // Without the field a package is packaging 2.0, which a bundle cannot carry: say so
+        // before the schema's generic "missing required properties".
+        try {
+            auto json = cosmos::core::parse_json(package->second);
+            if (json.is_object() && !json.contains("packagingVersion")) {
+                std::printf(
+                    "%s: packagingVersion is missing; a bundle needs packaging 3.0 or "
+                    "later: add \"packagingVersion\": \"3.0\" (or \"4.0\", \"5.0\")\n"
+                    "no bundle written\n",
+                    (dir / "package.json").string().c_str());
+                return kExitProblems;
+            }
+        } catch (const cosmos::core::Error&) {
+            // Not JSON: the checks below report it.
+        }
+    }
     auto checked = cosmos::core::check_revision(source, cosmos::app::tree_schemas(), {});
     for (auto& p : checked.problems)
         problems.push_back(std::move(p));
@@ -75,11 +130,16 @@ int run_inspect(const std::vector<std::string>& argv) {
     }
     std::printf("template:         %s\n", p.marathon_template_base64 ? "yes" : "no (CLI only)");
     std::printf("config:           %s\n", p.config ? "yes" : "no");
-    std::printf("entries:          ");
-    for (std::size_t i = 0; i < bundle.entries.size(); ++i) {
-        std::printf("%s%s", i ? ", " : "", bundle.entries[i].c_str());
+    // One name per line, and only the first few: a bundle may hold up to the entry limit.
+    constexpr std::size_t kShown = 20;
+    std::printf("entries:          %zu\n", bundle.entries.size());
+    for (std::size_t i = 0; i < bundle.entries.size() && i < kShown; ++i) {
+        std::printf("  %s\n", bundle.entries[i].c_str());
     }
-    std::printf("\nsize:             %s\nsha256:           %s\n", human_bytes(bytes.size()).c_str(),
+    if (bundle.entries.size() > kShown) {
+        std::printf("  ... and %zu more\n", bundle.entries.size() - kShown);
+    }
+    std::printf("size:             %s\nsha256:           %s\n", human_bytes(bytes.size()).c_str(),
                 bundle.sha256.c_str());
     return kExitOk;
 }

@@ -5,28 +5,34 @@ namespace repo_tool {
 const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
         {"validate", "check every package revision of a Universe source tree",
-         "repo-tool validate TREE [--strict]\n"
-         "  TREE      a Universe source tree (with repo/packages/<L>/<name>/<revision>/)\n"
-         "  --strict  a template that does not render with its defaults to a JSON object is an\n"
-         "            error (otherwise a warning)\n"
+         "repo-tool validate TREE [--strict] [--threads N]\n"
+         "  TREE         a Universe source tree (with repo/packages/<L>/<name>/<revision>/)\n"
+         "  --strict     a template that does not render with its defaults to a JSON object is\n"
+         "               an error (otherwise a warning)\n"
+         "  --threads N  revisions checked in parallel (default: one per core)\n"
          "Prints one 'path: message' line per problem. Exit 0 when there is no error, 1 otherwise.",
          run_validate},
         {"build", "write the served repository files of a source tree",
-         "repo-tool build TREE OUT [--strict]\n"
+         "repo-tool build TREE OUT [--strict] [--threads N]\n"
          "  Validates TREE, then writes to OUT: universe.json, repo-empty-v3.json,\n"
          "  repo-up-to-<X>.json for DC/OS 1.8 ... 2.0 (each with a .content_type file) and the\n"
-         "  legacy zip repository repo-up-to-1.7.zip. With any error nothing is written.",
+         "  legacy zip repository repo-up-to-1.7.zip. With any error nothing is written.\n"
+         "  --strict and --threads as for validate.",
          run_build},
         {"bundle", "make a .dcos bundle from a package folder",
          "repo-tool bundle DIR OUT.dcos\n"
-         "  DIR  a package folder (package.json, config.json, marathon.json.mustache,\n"
-         "       resource.json), such as one revision folder of a tree\n"
-         "  Writes a zip holding metadata.json, the form POST /package/add accepts.",
+         "  DIR  a package folder (package.json with packagingVersion 3.0 or later,\n"
+         "       config.json, marathon.json.mustache, resource.json), such as one revision\n"
+         "       folder of a tree; given a tree's package folder (.../K/kafka), its latest\n"
+         "       revision\n"
+         "  Writes a zip holding metadata.json, the form POST /package/add accepts, after\n"
+         "  reading it back with the service's limits and checks.",
          run_bundle},
         {"inspect", "check a .dcos bundle and print its metadata",
          "repo-tool inspect FILE.dcos [--json]\n"
-         "  Reads the bundle with the same limits and checks as the service, then prints a\n"
-         "  summary (or the whole metadata.json with --json).",
+         "  Reads the bundle with the same limits and checks as the service (at most 1000\n"
+         "  entries, 16 MiB per entry, 64 MiB in all), then prints a summary (or the whole\n"
+         "  metadata.json with --json).",
          run_inspect},
         {"render", "print the Marathon app the package service would post",
          "repo-tool render TREE NAME [--version V] [--options FILE] [--app-id ID] [--source URI]\n"
@@ -35,9 +41,12 @@ const std::vector<Command>& commands() {
          "  --source sets DCOS_PACKAGE_SOURCE (default: the tree's file:// URI).",
          run_render},
         {"add", "add a package folder or .dcos bundle to a tree as its next revision",
-         "repo-tool add TREE SOURCE [--strict]\n"
-         "  SOURCE  a package folder (package.json, config.json, marathon.json.mustache,\n"
-         "          resource.json) or a .dcos bundle\n"
+         "repo-tool add TREE SOURCE [--strict] [--create]\n"
+         "  TREE      an existing Universe source tree (with repo/packages/)\n"
+         "  SOURCE    a package folder (package.json, config.json, marathon.json.mustache,\n"
+         "            resource.json) or a .dcos bundle\n"
+         "  --strict  as for validate\n"
+         "  --create  start a new tree at TREE when there is none\n"
          "  Writes TREE/repo/packages/<L>/<name>/<N>/, N one more than the package's highest\n"
          "  revision (0 for a new package). The new revision is checked as 'validate' checks it,\n"
          "  and its version must not exist in the package yet; on any error nothing is written.\n"
@@ -53,7 +62,9 @@ const std::vector<Command>& commands() {
          run_publish},
         {"serve", "serve a built repository as the Universe Server does",
          "repo-tool serve OUT [--listen HOST:PORT] [--threads N]\n"
-         "  OUT  what 'repo-tool build' wrote. Default address 127.0.0.1:8085.\n"
+         "  OUT          what 'repo-tool build' wrote (a source tree is refused: build it first)\n"
+         "  --listen     the address to serve on (default 127.0.0.1:8085; port 0: any free port)\n"
+         "  --threads N  HTTP worker threads (default: one per core)\n"
          "  GET /repo picks repo-up-to-<DC/OS>.json by the 'dcos/X.Y' User-Agent (default 2.0)\n"
          "  and answers with the highest repository media type (v3, v4, v5) named in Accept;\n"
          "  without such an Accept it serves repo-up-to-<DC/OS>.zip if present. Also /repo-1.7,\n"
@@ -62,12 +73,12 @@ const std::vector<Command>& commands() {
          "  SIGTERM.",
          run_serve},
         {"verify", "check a built repository against its source tree",
-         "repo-tool verify TREE OUT [--strict]\n"
+         "repo-tool verify TREE OUT [--strict] [--threads N]\n"
          "  Builds TREE in memory and compares it with OUT (what 'repo-tool build TREE OUT'\n"
          "  wrote): every entry of every served file must be present, identical and carry the\n"
          "  right sha256 digest; content types and the legacy zip must match, and OUT must hold\n"
          "  no other repo-*.json or repo-*.zip. Prints one line per missing, extra or differing\n"
-         "  entry or file and exits 1 when there is any.",
+         "  entry or file and exits 1 when there is any. --strict and --threads as for validate.",
          run_verify},
     };
     return table;

@@ -14,6 +14,7 @@
 #include "cosmos/adapters/http_client.h"
 #include "cosmos/adapters/package_tree.h"
 #include "cosmos/adapters/zip_archive.h"
+#include "cosmos/app/ports.h"
 #include "cosmos/app/tree_actions.h"
 #include "cosmos/core/error.h"
 #include "cosmos/core/repo_index.h"
@@ -224,10 +225,14 @@ private:
 }  // namespace
 
 int run_add(const std::vector<std::string>& argv) {
-    Args args(argv, {}, {"strict"});
+    Args args(argv, {}, {"strict", "create"});
     args.expect_positionals(2, 2);
     fs::path tree = args.positionals()[0];
     fs::path source = args.positionals()[1];
+    // A mistyped TREE must not silently become a new tree.
+    if (!args.has("create")) {
+        require_source_tree(tree, "pass --create to start a new tree there");
+    }
     if (!fs::exists(source)) throw UsageError{source.string() + " does not exist"};
 
     std::vector<cosmos::core::Problem> problems;
@@ -297,11 +302,20 @@ int run_add(const std::vector<std::string>& argv) {
         return kExitProblems;
     }
 
-    fs::create_directories(package_dir);
+    fs::create_directories(package_dir, ec);
+    if (ec) {
+        throw cosmos::core::unhandled_exception("cannot create " + package_dir.string() + ": " +
+                                                cosmos::adapters::describe(ec));
+    }
     fs::path target = package_dir / revision;
     // create_directory() reports an existing folder, so a revision is never overwritten, even
     // when another add picked the same number meanwhile.
-    if (!fs::create_directory(target)) {
+    bool created = fs::create_directory(target, ec);
+    if (ec) {
+        throw cosmos::core::unhandled_exception("cannot create " + target.string() + ": " +
+                                                cosmos::adapters::describe(ec));
+    }
+    if (!created) {
         std::printf("%s: already exists; nothing added\n", relative.c_str());
         return kExitProblems;
     }
@@ -338,7 +352,14 @@ int run_publish(const std::vector<std::string>& argv) {
     call.timeout = std::chrono::seconds(120);
 
     cosmos::adapters::CpprestHttpClient client;
-    auto reply = client.send(call);
+    cosmos::app::HttpReply reply;
+    try {
+        reply = client.send(call);
+    } catch (const cosmos::core::Error& e) {
+        std::fprintf(stderr, "repo-tool publish: cannot reach %s: %s\n", call.url.c_str(),
+                     cosmos::app::call_failure_cause(e, call.timeout).c_str());
+        return kExitProblems;
+    }
     std::optional<Json> body;
     try {
         body = cosmos::core::parse_json(reply.body);
@@ -367,6 +388,11 @@ int run_publish(const std::vector<std::string>& argv) {
 int run_verify(const std::vector<std::string>& argv) {
     Args args(argv, {"threads"}, {"strict"});
     args.expect_positionals(2, 2);
+    require_source_tree(args.positionals()[0]);
+    if (!fs::is_directory(args.positionals()[1])) {
+        throw UsageError{args.positionals()[1] +
+                         " is not a folder (give the folder 'repo-tool build' wrote)"};
+    }
     cosmos::adapters::DiskTreeSource source(args.positionals()[0]);
     MemorySink sink;
     auto report = cosmos::app::build_repository(source, sink, tree_options(args));

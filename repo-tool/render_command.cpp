@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 void print_error(const cosmos::core::Error& e) {
-    std::fprintf(stderr, "repo-tool render: %s (%s)\n", e.what(), e.type().c_str());
+    std::fprintf(stderr, "repo-tool render: %s\n", e.what());
     const auto& data = e.data();
     if (e.type() == "JsonSchemaMismatch" && data.contains("errors")) {
         for (const auto& v : data["errors"]) {
@@ -38,10 +38,25 @@ int run_render(const std::vector<std::string>& argv) {
     args.expect_positionals(2, 2);
     fs::path tree = args.positionals()[0];
     const std::string& name = args.positionals()[1];
+    require_source_tree(tree);
 
     cosmos::core::Json options = cosmos::core::Json::object();
     if (auto file = args.value("options")) {
-        options = cosmos::core::parse_json(cosmos::adapters::read_file(*file));
+        std::string text;
+        try {
+            text = cosmos::adapters::read_file(*file);
+        } catch (const cosmos::core::Error& e) {
+            throw UsageError{std::string(e.what()) + " (--options)"};
+        }
+        try {
+            options = cosmos::core::parse_json(text);
+        } catch (const cosmos::core::Error& e) {
+            const auto& data = e.data();
+            throw UsageError{"--options " + *file + " is not JSON: " +
+                             (data.is_object() && data.contains("parsingErrorMessage")
+                                  ? data["parsingErrorMessage"].get<std::string>()
+                                  : std::string(e.what()))};
+        }
         if (!options.is_object()) throw UsageError{*file + " must hold a JSON object"};
     }
 

@@ -140,6 +140,15 @@ HttpResponse answer(Repository& repository, const HttpRequest& request) {
     } else if (target.kind == cosmos::core::ServeTarget::Kind::kPackage) {
         body = repository.package(target.file, target.package_name);
     }
+    if (!body && request.path == "/repo") {
+        // Without a repository Accept the upstream server looks for a zip; say what is served.
+        return plain(404,
+                     "404 Not Found: no repository for this request.\n"
+                     "/repo answers an Accept of "
+                     "application/vnd.dcos.universe.repo+json;charset=utf-8;version=v3, v4 or v5\n"
+                     "(the DC/OS release comes from a 'dcos/X.Y' User-Agent, default 2.0), and\n"
+                     "other clients with repo-up-to-<X.Y>.zip when the build wrote one.\n");
+    }
     if (!body) return plain(404, "404 Not Found\n");
 
     bool gzip = body->gzip && cosmos::core::accepts_gzip(request.header("Accept-Encoding"));
@@ -188,6 +197,12 @@ int run_serve(const std::vector<std::string>& argv) {
     args.expect_positionals(1, 1);
     fs::path out = args.positionals()[0];
     if (!fs::is_directory(out)) throw UsageError{out.string() + " is not a folder"};
+    if (fs::is_directory(out / "repo" / "packages")) {
+        throw UsageError{out.string() +
+                         " is a Universe source tree, not a built repository: build it first "
+                         "('repo-tool build " +
+                         out.string() + " OUT') and serve OUT"};
+    }
     std::string listen = args.value("listen").value_or(kDefaultListen);
     auto colon = listen.rfind(':');
     if (colon == std::string::npos) throw UsageError{"--listen takes HOST:PORT"};
@@ -200,7 +215,7 @@ int run_serve(const std::vector<std::string>& argv) {
     } catch (const std::exception&) {
         throw UsageError{"--listen takes HOST:PORT, not " + listen};
     }
-    if (auto t = args.value("threads")) options.threads = static_cast<unsigned>(std::stoul(*t));
+    if (auto t = args.number("threads")) options.threads = *t;
     options.max_body_bytes = 64 << 10;  // requests carry no body worth reading
 
     // Signals go to sigwait below only: block them before the listener starts its threads.
@@ -212,19 +227,30 @@ int run_serve(const std::vector<std::string>& argv) {
 
     Stopwatch loading;
     Repository repository(out);
+    if (repository.size() == 0) {
+        throw UsageError{out.string() +
+                         " holds no repository files (repo-up-to-<X.Y>.json, ...): serve the "
+                         "folder 'repo-tool build' wrote"};
+    }
     if (!repository.file("repo-empty-v3.json")) {
         std::fprintf(stderr,
                      "repo-tool serve: warning: %s has no repo-empty-v3.json; is it the output of "
                      "'repo-tool build'?\n",
                      out.string().c_str());
     }
+    options.on_refused = [](const HttpRequest& request, const HttpResponse& response) {
+        log_request(request, response, 0);
+    };
     auto listener = cosmos::http::make_beast_listener(options, [&](const HttpRequest& request) {
         auto start = std::chrono::steady_clock::now();
         HttpResponse response;
         try {
             response = answer(repository, request);
         } catch (const std::exception& e) {
-            response = plain(500, std::string("500 Internal Server Error: ") + e.what() + "\n");
+            // The reason goes to the log, not to the client.
+            std::fprintf(stderr, "repo-tool serve: %s %s failed: %s\n", request.method.c_str(),
+                         request.path.c_str(), e.what());
+            response = plain(500, "500 Internal Server Error\n");
         }
         double ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -232,7 +258,15 @@ int run_serve(const std::vector<std::string>& argv) {
         log_request(request, response, ms);
         return response;
     });
-    listener->start();
+    try {
+        listener->start();
+    } catch (const cosmos::core::Error& e) {
+        if (e.type() != "ListenFailed") throw;
+        std::fprintf(stderr,
+                     "repo-tool serve: %s; choose another address with --listen HOST:PORT\n",
+                     e.what());
+        return kExitProblems;
+    }
     std::fprintf(stderr, "repo-tool serve: %zu files of %s loaded in %.2f s; listening on %s:%u\n",
                  repository.size(), out.string().c_str(), loading.seconds(), options.host.c_str(),
                  listener->port());

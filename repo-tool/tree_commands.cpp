@@ -42,7 +42,7 @@ void print_summary(const char* verb, const cosmos::app::TreeReport& report, doub
 cosmos::app::TreeOptions tree_options(const Args& args) {
     cosmos::app::TreeOptions options;
     options.strict = args.has("strict");
-    if (auto t = args.value("threads")) options.threads = static_cast<unsigned>(std::stoul(*t));
+    if (auto t = args.number("threads")) options.threads = *t;
     options.sha256 = [](std::string_view bytes) { return cosmos::adapters::sha256_hex(bytes); };
     return options;
 }

@@ -7,6 +7,14 @@
 
 namespace cosmos::adapters {
 
+ZipLimits bundle_limits() {
+    ZipLimits limits;
+    limits.max_entries = 1000;
+    limits.max_entry_bytes = 16ull << 20;
+    limits.max_total_bytes = 64ull << 20;
+    return limits;
+}
+
 Bundle read_bundle(std::string_view bytes, core::ReleaseVersion release_version,
                    const ZipLimits& limits) {
     Bundle bundle;

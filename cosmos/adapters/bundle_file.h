@@ -18,11 +18,16 @@ struct Bundle {
     std::vector<std::string> entries;  ///< every file name in the archive
 };
 
+/// The limits of a .dcos bundle, as cosmos-server applies them to POST /package/add and
+/// repo-tool to what it bundles and inspects: at most 1000 entries, 16 MiB per entry and 64 MiB
+/// in all (a bundle holds one package, so these are tighter than a zip repository's).
+ZipLimits bundle_limits();
+
 /// Reads a bundle with the zip limits (traversal, links, bombs refused), requires metadata.json
 /// at the root (InvalidBundle "missing metadata.json" otherwise), validates it against our
 /// metadata schema and decodes it. Throws core::Error (InvalidBundle, PayloadTooLarge).
 Bundle read_bundle(std::string_view bytes, core::ReleaseVersion release_version,
-                   const ZipLimits& limits = {});
+                   const ZipLimits& limits = bundle_limits());
 
 /// The bytes of a bundle holding metadata.json (pretty-printed). Deterministic.
 std::string write_bundle(const core::Json& metadata);

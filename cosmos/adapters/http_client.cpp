@@ -1,10 +1,16 @@
 #include "cosmos/adapters/http_client.h"
 
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cpprest/http_client.h>
 #include <cpprest/uri.h>
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <exception>
 #include <filesystem>
@@ -177,6 +183,72 @@ app::HttpReply read_file_url(const app::HttpCall& call) {
     return app::HttpReply{200, {{"Content-Length", length}}, std::move(body)};
 }
 
+// The result of a plain connect to host:port (0, or the errno), waiting at most a second.
+std::optional<int> connect_result(const std::string& host, int port) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0 ||
+        found == nullptr) {
+        return std::nullopt;
+    }
+    int result = 0;
+    int fd =
+        ::socket(found->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, found->ai_protocol);
+    if (fd < 0) {
+        result = errno;
+    } else if (::connect(fd, found->ai_addr, found->ai_addrlen) != 0) {
+        result = errno;
+        if (result == EINPROGRESS) {
+            pollfd waiting{fd, POLLOUT, 0};
+            if (::poll(&waiting, 1, 1000) == 1) {
+                socklen_t length = sizeof(result);
+                ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &result, &length);
+            } else {
+                result = ETIMEDOUT;
+            }
+        }
+    }
+    if (fd >= 0) ::close(fd);
+    ::freeaddrinfo(found);
+    return result;
+}
+
+// Why a connection failed, in words. cpprest's text ("Failed to connect to any resolved
+// endpoint") names the step, not the reason, and it reports a refused connection as "host
+// unreachable"; so for a failed connect the system is asked again with a plain connect.
+std::string connection_failure(const std::exception& e, const std::string& url) {
+    std::string what = e.what();
+    if (what.find("Error resolving") != std::string::npos) {
+        return "the host name does not resolve";
+    }
+    if (what.find("Failed to connect") != std::string::npos) {
+        try {
+            web::uri uri(utility::conversions::to_string_t(url));
+            bool https = uri.scheme() == "https";
+            int port = uri.port() > 0 ? uri.port() : (https ? 443 : 80);
+            switch (connect_result(uri.host(), port).value_or(-1)) {
+                case ECONNREFUSED:
+                    return "connection refused";
+                case EHOSTUNREACH:
+                case ENETUNREACH:
+                    return "the host cannot be reached";
+                case ETIMEDOUT:
+                    return "the host does not answer connection attempts";
+                default:
+                    break;
+            }
+        } catch (const std::exception&) {
+        }
+        return "the connection could not be made";
+    }
+    if (what.find("Failed to read") != std::string::npos) {
+        return "the connection closed before the whole answer arrived";
+    }
+    return what;
+}
+
 struct Target {
     std::string origin;    // scheme://host:port
     std::string resource;  // path?query, still encoded
@@ -318,7 +390,7 @@ app::HttpReply CpprestHttpClient::send(const app::HttpCall& call) {
         if (http_error != nullptr && http_error->error_code() == std::errc::timed_out) {
             throw core::timeout_error(call.method, call.url, timeout_seconds(call.timeout));
         }
-        throw core::endpoint_uri_connection(call.url, e.what());
+        throw core::endpoint_uri_connection(call.url, connection_failure(e, call.url));
     }
 
     app::HttpReply reply;

@@ -1,6 +1,8 @@
 #include "cosmos/adapters/package_tree.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -24,6 +26,11 @@ std::vector<fs::directory_entry> sorted_children(const fs::path& dir, std::error
     return out;
 }
 
+// errno in words, as the system says it but in lower case ("no such file or directory").
+std::string reason(int err) {
+    return describe(std::error_code(err == 0 ? EIO : err, std::generic_category()));
+}
+
 bool all_digits(const std::string& s) {
     return !s.empty() &&
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -41,8 +48,13 @@ bool revision_less(const RevisionLocation& a, const RevisionLocation& b) {
 }  // namespace
 
 std::string read_file(const fs::path& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        throw core::unhandled_exception("cannot read " + path.string() +
+                                        ": it is a folder, not a file");
+    }
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw core::unhandled_exception("cannot open " + path.string());
+    if (!in) throw core::unhandled_exception("cannot read " + path.string() + ": " + reason(errno));
     std::string data;
     in.seekg(0, std::ios::end);
     auto size = in.tellg();
@@ -51,26 +63,49 @@ std::string read_file(const fs::path& path) {
         in.seekg(0);
         in.read(data.data(), size);
     }
-    if (!in && !in.eof()) throw core::unhandled_exception("cannot read " + path.string());
+    if (!in && !in.eof()) {
+        throw core::unhandled_exception("cannot read " + path.string() + ": " + reason(errno));
+    }
     return data;
 }
 
 void write_file_atomic(const fs::path& path, std::string_view bytes) {
+    std::error_code ec;
+    fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    if (!fs::is_directory(folder, ec)) {
+        throw core::unhandled_exception("cannot write " + path.string() + ": the folder " +
+                                        folder.string() + " does not exist");
+    }
     fs::path tmp = path;
     tmp += ".tmp";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw core::unhandled_exception("cannot write " + tmp.string());
+        if (!out) {
+            throw core::unhandled_exception("cannot write " + path.string() + ": " + reason(errno));
+        }
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         out.flush();
-        if (!out) throw core::unhandled_exception("cannot write " + tmp.string());
+        if (!out) {
+            int err = errno;
+            out.close();
+            fs::remove(tmp, ec);
+            throw core::unhandled_exception("cannot write " + path.string() + ": " + reason(err));
+        }
     }
-    std::error_code ec;
     fs::rename(tmp, path, ec);
     if (ec) {
+        std::string why = describe(ec);
         fs::remove(tmp, ec);
-        throw core::unhandled_exception("cannot rename into " + path.string());
+        throw core::unhandled_exception("cannot write " + path.string() + ": " + why);
     }
+}
+
+std::string describe(const std::error_code& ec) {
+    std::string text = ec.message();
+    if (!text.empty()) {
+        text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+    }
+    return text;
 }
 
 std::vector<RevisionLocation> list_package_tree(const fs::path& tree,
@@ -134,8 +169,10 @@ core::RevisionSource read_revision(const RevisionLocation& location,
     source.letter = location.letter;
     source.name = location.name;
     source.revision = location.revision;
-    source.path =
-        "repo/packages/" + location.letter + "/" + location.name + "/" + location.revision;
+    // A lone package folder (bundle, add) is named by its own path.
+    source.path = location.letter.empty() ? location.folder.string()
+                                          : "repo/packages/" + location.letter + "/" +
+                                                location.name + "/" + location.revision;
     std::error_code ec;
     for (const auto& file : sorted_children(location.folder, ec)) {
         std::string name = file.path().filename().string();

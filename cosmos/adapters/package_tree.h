@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "cosmos/core/universe_tree.h"
@@ -24,14 +25,20 @@ std::vector<RevisionLocation> list_package_tree(const std::filesystem::path& tre
                                                 std::vector<core::Problem>& problems);
 
 /// Reads the regular files of one revision folder. Sub-folders and unreadable files become
-/// problems (path relative to the tree).
+/// problems (path relative to the tree; a location without a letter is a lone package folder,
+/// named by its folder path).
 core::RevisionSource read_revision(const RevisionLocation& location,
                                    std::vector<core::Problem>& problems);
 
-/// Reads a whole file; throws core::Error (unhandled_exception) naming the file on failure.
+/// Reads a whole file; throws core::Error naming the file and the reason in words
+/// ("cannot read /x: no such file or directory").
 std::string read_file(const std::filesystem::path& path);
 
-/// Writes bytes to a file atomically (temporary name in the same folder, then rename).
+/// Writes bytes to a file atomically (temporary name in the same folder, then rename); throws
+/// core::Error naming the file and the reason ("... the folder /x does not exist").
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
+
+/// A system error in words, in lower case ("permission denied"), for messages.
+std::string describe(const std::error_code& ec);
 
 }  // namespace cosmos::adapters

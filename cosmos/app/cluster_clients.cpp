@@ -33,7 +33,8 @@ HttpReply exchange(HttpClient& client, const ClusterSettings& settings,
         if (e.type() == "PayloadTooLarge") {
             throw core::generic_http_error({method, url}, 502, 502);
         }
-        throw core::service_unavailable(service_name);
+        // Beyond Cosmos, which names only the service: where we called and why it failed.
+        throw core::service_unavailable(service_name, url, call_failure_cause(e, settings.timeout));
     }
     if (reply.status == 401) {
         auto realm = reply.header("WWW-Authenticate");

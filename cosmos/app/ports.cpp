@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <limits>
+#include <cstdio>
 
 namespace cosmos::app {
 
@@ -25,6 +26,24 @@ std::optional<std::string> HttpReply::header(std::string_view name) const {
         if (same) return v;
     }
     return std::nullopt;
+}
+
+std::string duration_text(std::chrono::milliseconds duration) {
+    auto ms = duration.count();
+    if (ms < 1000) return std::to_string(ms) + " ms";
+    if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.1f s", static_cast<double>(ms) / 1000.0);
+    return text;
+}
+
+std::string call_failure_cause(const core::Error& error, std::chrono::milliseconds timeout) {
+    if (error.type() == "TimeoutError") return "timed out after " + duration_text(timeout);
+    const auto& data = error.data();
+    if (data.is_object() && data.contains("cause") && data["cause"].is_string()) {
+        return data["cause"].get<std::string>();
+    }
+    return error.what();
 }
 
 }  // namespace cosmos::app

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "cosmos/core/error.h"
 #include "cosmos/core/json.h"
 
 namespace cosmos::app {
@@ -152,6 +153,14 @@ public:
     virtual ~HttpClient() = default;
     virtual HttpReply send(const HttpCall& call) = 0;
 };
+
+/// Why an HttpClient call failed, in words, for an error's "cause": the adapter's own cause for a
+/// connection failure ("connection refused"), "timed out after <timeout>" for a TimeoutError,
+/// else the error's message.
+std::string call_failure_cause(const core::Error& error, std::chrono::milliseconds timeout);
+
+/// A duration as people write it: "10 s", "2.5 s", "250 ms".
+std::string duration_text(std::chrono::milliseconds duration);
 
 /// Wall-clock time.
 class Clock {

@@ -1,5 +1,7 @@
 #include "cosmos/app/repository_fetch.h"
 
+#include <chrono>
+#include <map>
 #include <string_view>
 #include <thread>
 
@@ -60,6 +62,33 @@ int repository_format(const std::string& content_type) {
     }
     if (parsed->type == "application" && parsed->subtype == "zip") return 0;
     return -1;
+}
+
+// "the server answered 404 (Not Found)", for an error's cause.
+std::string answered(int status) {
+    static const std::map<int, const char*> reasons = {
+        {301, "Moved Permanently"},  {302, "Found"},
+        {303, "See Other"},          {307, "Temporary Redirect"},
+        {308, "Permanent Redirect"}, {400, "Bad Request"},
+        {401, "Unauthorized"},       {403, "Forbidden"},
+        {404, "Not Found"},          {410, "Gone"},
+        {429, "Too Many Requests"},  {500, "Internal Server Error"},
+        {502, "Bad Gateway"},        {503, "Service Unavailable"},
+        {504, "Gateway Timeout"}};
+    std::string text = "the server answered " + std::to_string(status);
+    if (auto it = reasons.find(status); it != reasons.end()) {
+        text += std::string(" (") + it->second + ")";
+    }
+    return text;
+}
+
+// Why a Content-Type is refused, in words: a captive portal or a web page is the usual reason.
+std::string not_a_repository(const std::string& content_type) {
+    auto parsed = core::parse_media_type(content_type);
+    if (parsed && parsed->type == "text" && parsed->subtype == "html") {
+        return "the server sent HTML instead of a repository (Content-Type " + content_type + ")";
+    }
+    return "the server sent " + content_type + " instead of a repository media type";
 }
 
 bool retryable(const core::Error& e) {
@@ -175,13 +204,35 @@ Fetched fetch_repository(HttpClient& client, const RepositoryRef& repository,
     if (scheme.empty() || repository.uri.size() <= scheme.size() + 3) {
         throw core::repository_uri_syntax(repository.name, repository.uri, "not an absolute URI");
     }
+    const std::string timed_out = "timed out after " + duration_text(settings.timeout);
     std::string url = repository.uri;
     int redirects = 0;
     int attempt = 0;
+    // An attempt (its request and the redirects it leads to) is bounded by the timeout as a whole.
+    auto deadline = std::chrono::steady_clock::now() + settings.timeout;
+    auto next_attempt = [&] {
+        if (attempt >= settings.max_retries) return false;
+        ++attempt;
+        if (settings.sleep) settings.sleep(settings.retry_pause);
+        deadline = std::chrono::steady_clock::now() + settings.timeout;
+        return true;
+    };
+    auto http_error = [&](int status) {
+        return core::with_cause(
+            core::universe_client_http_error(repository.name, repository.uri, status,
+                                             settings.during_add ? 400 : 500),
+            answered(status));
+    };
     while (true) {
+        auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (remaining.count() <= 0) {
+            if (next_attempt()) continue;
+            throw core::repository_uri_connection(repository.name, repository.uri, timed_out);
+        }
         HttpCall call;
         call.url = url;
-        call.timeout = settings.timeout;
+        call.timeout = remaining;
         call.max_response_bytes = settings.max_bytes;
         call.headers = {{"Accept", kRepositoryAccept},
                         {"Accept-Encoding", "gzip"},
@@ -192,27 +243,32 @@ Fetched fetch_repository(HttpClient& client, const RepositoryRef& repository,
             reply = client.send(call);
         } catch (const core::Error& e) {
             if (e.type() == "EndpointUriSyntax") {
-                throw core::repository_uri_syntax(repository.name, repository.uri, e.what());
+                throw core::repository_uri_syntax(repository.name, repository.uri,
+                                                  call_failure_cause(e, settings.timeout));
             }
             if (e.type() == "PayloadTooLarge") throw;
-            if (retryable(e) && attempt < settings.max_retries) {
-                ++attempt;
-                if (settings.sleep) settings.sleep(settings.retry_pause);
-                continue;
-            }
-            throw core::repository_uri_connection(repository.name, repository.uri, e.what());
+            if (retryable(e) && next_attempt()) continue;
+            throw core::repository_uri_connection(
+                repository.name, repository.uri,
+                e.type() == "TimeoutError" ? timed_out : call_failure_cause(e, settings.timeout));
         }
         const int status = reply.status;
         if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
             auto location = reply.header("Location");
-            if (!location || ++redirects > settings.max_redirects) {
-                throw core::universe_client_http_error(repository.name, repository.uri, status,
-                                                       settings.during_add ? 400 : 500);
+            if (!location) {
+                throw core::with_cause(http_error(status),
+                                       "the server redirected without a Location header");
+            }
+            if (++redirects > settings.max_redirects) {
+                throw core::with_cause(
+                    http_error(status),
+                    "more than " + std::to_string(settings.max_redirects) + " redirects");
             }
             std::string next = resolve_location(url, *location);
             std::string next_scheme = scheme_of(next);
             if (next_scheme != scheme_of(url)) {
-                throw core::unsupported_redirect({scheme_of(url)}, next_scheme);
+                throw core::with_cause(core::unsupported_redirect({scheme_of(url)}, next_scheme),
+                                       "the server redirected to " + next);
             }
             url = next;
             continue;
@@ -222,15 +278,8 @@ Fetched fetch_repository(HttpClient& client, const RepositoryRef& repository,
             f.not_modified = true;
             return f;
         }
-        if (status >= 500 && attempt < settings.max_retries) {
-            ++attempt;
-            if (settings.sleep) settings.sleep(settings.retry_pause);
-            continue;
-        }
-        if (status != 200) {
-            throw core::universe_client_http_error(repository.name, repository.uri, status,
-                                                   settings.during_add ? 400 : 500);
-        }
+        if (status >= 500 && next_attempt()) continue;
+        if (status != 200) throw http_error(status);
         std::string body = std::move(reply.body);
         if (auto encoding = reply.header("Content-Encoding")) {
             std::string e(*encoding);
@@ -239,7 +288,10 @@ Fetched fetch_repository(HttpClient& client, const RepositoryRef& repository,
             if (e == "gzip") {
                 body = codec.gunzip(body);
             } else if (!e.empty() && e != "identity") {
-                throw core::unsupported_content_encoding({"gzip"}, std::string(*encoding));
+                throw core::with_cause(
+                    core::unsupported_content_encoding({"gzip"}, std::string(*encoding)),
+                    "the server compressed the repository with " + std::string(*encoding) +
+                        "; only gzip is read");
             }
         }
         auto content_type = reply.header("Content-Type");
@@ -250,9 +302,14 @@ Fetched fetch_repository(HttpClient& client, const RepositoryRef& repository,
             file_type = zip ? std::string("application/zip") : core::repo_media_type(5);
             content_type = file_type;
         }
-        if (!content_type) throw core::unsupported_content_type(supported_types(), std::nullopt);
+        if (!content_type) {
+            throw core::with_cause(core::unsupported_content_type(supported_types(), std::nullopt),
+                                   "the server sent no Content-Type");
+        }
         if (repository_format(std::string(*content_type)) < 0) {
-            throw core::unsupported_content_type(supported_types(), std::string(*content_type));
+            throw core::with_cause(
+                core::unsupported_content_type(supported_types(), std::string(*content_type)),
+                not_a_repository(*content_type));
         }
         Fetched f;
         f.content.uri = repository.uri;

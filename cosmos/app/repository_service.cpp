@@ -1,6 +1,8 @@
 #include "cosmos/app/repository_service.h"
 
 #include <algorithm>
+#include <set>
+#include <string_view>
 
 #include "cosmos/core/error.h"
 #include "cosmos/core/repository.h"
@@ -21,6 +23,29 @@ bool starts_with_ci(const std::string& s, std::string_view prefix) {
 
 bool is_builtin(const std::string& uri) {
     return uri.rfind(kBuiltinScheme, 0) == 0;
+}
+
+// Content that arrived but is not a repository, with the reason in words for the error's cause.
+core::Error undecodable(const core::Error& e) {
+    const auto& data = e.data();
+    if (!data.is_object()) return core::with_cause(e, "the content is not a repository");
+    if (data.contains("cause")) return e;
+    std::string cause = "the content is not a repository";
+    for (const char* key : {"parsingErrorMessage", "decodingErrorMessage", "reason"}) {
+        if (data.contains(key) && data[key].is_string()) {
+            cause += ": " + data[key].get<std::string>();
+            break;
+        }
+    }
+    return core::with_cause(e, cause);
+}
+
+void count(RepositoryStatus& status, const core::RepositoryContent& content) {
+    std::set<std::string_view> names;
+    for (const auto& p : content.packages)
+        names.insert(p.name);
+    status.packages = names.size();
+    status.revisions = content.packages.size();
 }
 
 }  // namespace
@@ -55,6 +80,12 @@ Fetched RepositoryService::download(const RepositoryRef& ref,
     }
     FetchSettings settings = config_.fetch;
     settings.during_add = during_add;
+    if (during_add) {
+        // The caller waits for the answer (and the DC/OS CLIs give up after a while), so an add
+        // gets one attempt within its own bound; refreshes keep their retries.
+        settings.timeout = config_.add_timeout;
+        settings.max_retries = 0;
+    }
     Fetched f = fetch_repository(client_, ref, etag, settings, config_.codec);
     f.content.fetched_at = clock_.now_ms() / 1000;
     return f;
@@ -65,11 +96,15 @@ std::shared_ptr<const core::RepositoryContent> RepositoryService::decode(
     auto out = std::make_shared<core::RepositoryContent>();
     out->name = ref.name;
     out->uri = ref.uri;
-    if (is_builtin(ref.uri)) {
-        out->packages =
-            core::packages_for_dcos(core::parse_json(content.body), config_.dcos_version);
-    } else {
-        out->packages = decode_content(content, config_.unzip);
+    try {
+        if (is_builtin(ref.uri)) {
+            out->packages =
+                core::packages_for_dcos(core::parse_json(content.body), config_.dcos_version);
+        } else {
+            out->packages = decode_content(content, config_.unzip);
+        }
+    } catch (const core::Error& e) {
+        throw undecodable(e);
     }
     // Decoding frees a parse tree several times the body's size; give it back to the system.
     if (config_.release_memory) config_.release_memory();
@@ -90,7 +125,7 @@ void RepositoryService::load_stored() {
             }
             if (content) {
                 auto decoded = decode(ref, *content);
-                status.packages = decoded->packages.size();
+                count(status, *decoded);
                 status.fetched_at_ms = content->fetched_at * 1000;
                 std::lock_guard lock(mutex_);
                 decoded_[ref.uri] = {content->fetched_at, decoded};
@@ -144,7 +179,7 @@ void RepositoryService::refresh() {
             }
             auto& s = status_[ref.uri];
             s.ref = ref;
-            s.packages = decoded->packages.size();
+            count(s, *decoded);
             s.fetched_at_ms = f.content.fetched_at * 1000;
             s.last_attempt_ms = attempt;
             s.last_error.reset();
@@ -175,12 +210,16 @@ void RepositoryService::refresh() {
 }
 
 std::vector<RepositoryStatus> RepositoryService::status() const {
+    const std::int64_t now = clock_.now_ms();
     std::lock_guard lock(mutex_);
     std::vector<RepositoryStatus> out;
     for (const auto& ref : refs_) {
         auto it = status_.find(ref.uri);
         RepositoryStatus s = it == status_.end() ? RepositoryStatus{} : it->second;
         s.ref = ref;
+        if (s.fetched_at_ms) {
+            s.age_seconds = std::max(0.0, static_cast<double>(now - *s.fetched_at_ms) / 1000.0);
+        }
         out.push_back(std::move(s));
     }
     return out;
@@ -227,7 +266,7 @@ std::vector<RepositoryRef> RepositoryService::add(const std::string& name, const
     if (f.content.etag) etags_[uri] = *f.content.etag;
     auto& s = status_[uri];
     s.ref = ref;
-    s.packages = decoded->packages.size();
+    count(s, *decoded);
     s.fetched_at_ms = f.content.fetched_at * 1000;
     s.last_attempt_ms = clock_.now_ms();
     ++s.successes;

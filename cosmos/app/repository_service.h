@@ -20,8 +20,10 @@ namespace cosmos::app {
 /// What the server knows about one configured repository (the list plus our extra fields).
 struct RepositoryStatus {
     RepositoryRef ref;
-    std::size_t packages = 0;
+    std::size_t packages = 0;   ///< distinct package names served
+    std::size_t revisions = 0;  ///< package revisions served (every name and version)
     std::optional<std::int64_t> fetched_at_ms;  ///< of the content being served
+    std::optional<double> age_seconds;          ///< now minus fetched_at_ms, set by status()
     std::optional<std::int64_t> last_attempt_ms;
     std::optional<core::Json> last_error;  ///< error body of the last failed refresh
     std::uint64_t successes = 0;
@@ -31,7 +33,9 @@ struct RepositoryStatus {
 
 /// Settings of the repository service.
 struct RepositoryConfig {
-    FetchSettings fetch;
+    FetchSettings fetch;  ///< background refreshes
+    /// An interactive add makes one attempt, without retries or pauses, bounded by this.
+    std::chrono::milliseconds add_timeout{10000};
     std::string dcos_version = "2.1";
     /// Repositories compiled into the server: URI ("builtin:<name>") -> universe.json text.
     std::map<std::string, std::string> builtin;
@@ -60,15 +64,16 @@ public:
     /// last good content; the failure is kept in its status. Rebuilds the catalog.
     void refresh();
 
-    /// The list in priority order, with status.
+    /// The list in priority order, with status (age_seconds as of this call).
     std::vector<RepositoryStatus> status() const;
 
     /// The list in priority order (Cosmos: read from the store, not from a cache).
     std::vector<RepositoryRef> list();
 
-    /// Cosmos's add: http(s) only (UnsupportedRepositoryUri), downloaded once (any failure fails
-    /// the add), then inserted at index (appended when absent; RepositoryAddIndexOutOfBounds,
-    /// RepositoryAlreadyPresent). Returns the new list.
+    /// Cosmos's add: http(s) only (UnsupportedRepositoryUri), downloaded once in a single attempt
+    /// bounded by add_timeout (any failure fails the add, with a "cause"), then inserted at index
+    /// (appended when absent; RepositoryAddIndexOutOfBounds, RepositoryAlreadyPresent). Returns the
+    /// new list.
     std::vector<RepositoryRef> add(const std::string& name, const std::string& uri,
                                    std::optional<std::int64_t> index);
 

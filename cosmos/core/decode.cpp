@@ -6,8 +6,9 @@ namespace cosmos::core {
 
 namespace {
 
-[[noreturn]] void missing(const DecodePath& at) {
-    throw DecodeFailure("Attempt to decode value on failed cursor: " + at.history());
+[[noreturn]] void missing(const DecodePath& at, std::string_view key) {
+    throw DecodeFailure("Attempt to decode value on failed cursor: " + at.field(key).history(),
+                        std::string(key));
 }
 
 [[noreturn]] void wrong_type(std::string_view expected, const DecodePath& at) {
@@ -62,7 +63,7 @@ std::string DecodePath::history() const {
 
 std::string required_string(const Json& object, std::string_view key, const DecodePath& at) {
     auto v = optional_string(object, key, at);
-    if (!v) missing(at.field(key));
+    if (!v) missing(at, key);
     return *v;
 }
 
@@ -76,7 +77,7 @@ std::optional<std::string> optional_string(const Json& object, std::string_view 
 
 bool required_bool(const Json& object, std::string_view key, const DecodePath& at) {
     auto v = optional_bool(object, key, at);
-    if (!v) missing(at.field(key));
+    if (!v) missing(at, key);
     return *v;
 }
 
@@ -99,14 +100,14 @@ std::optional<std::int64_t> optional_int(const Json& object, std::string_view ke
 std::int64_t required_int(const Json& object, std::string_view key, const DecodePath& at,
                           bool allow_string) {
     auto v = optional_int(object, key, at, allow_string);
-    if (!v) missing(at.field(key));
+    if (!v) missing(at, key);
     return *v;
 }
 
 std::vector<std::string> required_string_array(const Json& object, std::string_view key,
                                                const DecodePath& at) {
     auto v = optional_string_array(object, key, at);
-    if (!v) missing(at.field(key));
+    if (!v) missing(at, key);
     return *v;
 }
 

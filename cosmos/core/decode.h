@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cosmos/core/json.h"
@@ -17,6 +18,15 @@ namespace cosmos::core {
 class DecodeFailure : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
+    /// A failure for a required member that is absent (or null): missing_member names it.
+    DecodeFailure(const std::string& message, std::string missing_member)
+        : std::runtime_error(message), missing_member_(std::move(missing_member)) {}
+
+    /// The name of the absent required member, "" for other failures.
+    const std::string& missing_member() const noexcept { return missing_member_; }
+
+private:
+    std::string missing_member_;
 };
 
 /// Where a decoder is inside a document, for failure messages (most recent step first, as circe

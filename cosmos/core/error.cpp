@@ -42,6 +42,12 @@ Json Error::to_json() const {
     return body;
 }
 
+Error with_cause(const Error& error, std::string_view cause) {
+    Json data = error.data().is_object() ? error.data() : Json::object();
+    data["cause"] = cause;
+    return Error(error.code(), error.type(), error.what(), std::move(data));
+}
+
 // --- request validation ---
 
 Error not_present(std::string_view item) {
@@ -301,11 +307,15 @@ Error generic_http_error(const UpstreamCall& call, int client_status, int status
                       {"status", status}});
 }
 
-Error service_unavailable(std::string_view service_name) {
+Error service_unavailable(std::string_view service_name, const std::optional<std::string>& uri,
+                          const std::optional<std::string>& cause) {
+    Json data{{"serviceName", service_name}, {"status", 503}};
+    if (uri) data["uri"] = *uri;
+    if (cause) data["cause"] = *cause;
     return Error(ErrorCode::kUnavailable, "ServiceUnavailable",
                  "Unable to complete request due to service [" + std::string(service_name) +
                      "] unavailability",
-                 Json{{"serviceName", service_name}, {"status", 503}});
+                 std::move(data));
 }
 
 Error unauthorized(std::string_view service_name, const std::optional<std::string>& realm) {
@@ -542,6 +552,12 @@ Error not_implemented(std::string_view operation) {
         ErrorCode::kNotImplemented, "NotImplemented",
         "Cosmos has not been configured to support this operation: " + std::string(operation),
         Json{{"operationName", operation}});
+}
+
+Error listen_failed(std::string_view address, std::string_view cause) {
+    return Error(ErrorCode::kUnavailable, "ListenFailed",
+                 "cannot listen on " + std::string(address) + ": " + std::string(cause),
+                 Json{{"address", address}, {"cause", cause}});
 }
 
 // --- historical ---

@@ -46,6 +46,10 @@ private:
     Json data_;
 };
 
+/// The same error with data member "cause" set to cause, in words (data becomes an object when it
+/// had none). Clients ignore the extra member; people read it.
+Error with_cause(const Error& error, std::string_view cause);
+
 /// An HTTP method and path relative to the upstream's base, for GenericHttpError.
 struct UpstreamCall {
     std::string method;
@@ -105,7 +109,10 @@ Error unsupported_repository_version(std::string_view version);
 
 // --- upstream services ---
 Error generic_http_error(const UpstreamCall& call, int client_status, int status = 400);
-Error service_unavailable(std::string_view service_name);
+/// uri and cause, when given, are added to data (beyond Cosmos, which names only the service).
+Error service_unavailable(std::string_view service_name,
+                          const std::optional<std::string>& uri = std::nullopt,
+                          const std::optional<std::string>& cause = std::nullopt);
 Error unauthorized(std::string_view service_name, const std::optional<std::string>& realm);
 Error forbidden(std::string_view service_name, const std::optional<std::string>& destination);
 Error endpoint_uri_connection(std::string_view destination, std::string_view cause);
@@ -153,6 +160,8 @@ Error history_record_app_mismatch(std::int64_t record_id, std::string_view app_i
                                   std::string_view record_app_id);
 /// POST /package/rollback naming a record that cannot be restored; reason says why, in words.
 Error history_record_not_restorable(std::int64_t record_id, std::string_view reason);
+/// A server that cannot listen on address (start-up only); cause in words.
+Error listen_failed(std::string_view address, std::string_view cause);
 
 // --- historical (Cosmos 0.3-0.4, cosmos-api.md section 17.4) ---
 /// POST /package/add copying a packaging 2.0 package from a repository.

@@ -198,7 +198,7 @@ core::Json repository_list_body(ServerContext& ctx, const std::vector<app::Repos
         // Extra fields (clients ignore unknown fields): how the last refresh went.
         for (const auto& s : statuses) {
             if (s.ref.uri != ref.uri) continue;
-            core::Json status{{"packages", s.packages}};
+            core::Json status{{"packages", s.packages}, {"revisions", s.revisions}};
             if (s.fetched_at_ms) status["fetchedAt"] = *s.fetched_at_ms;
             if (s.last_attempt_ms) status["lastAttempt"] = *s.last_attempt_ms;
             status["healthy"] = !s.last_error.has_value();
@@ -375,12 +375,16 @@ HttpResponse history(ServerContext& ctx, const HttpRequest& request) {
 }
 
 HttpResponse health(ServerContext& ctx) {
+    // Still 200 when degraded: the server answers from the last good content it has, and
+    // load balancers should keep sending it requests; the details say what is failing.
     core::Json body{{"status", "ok"}};
     core::Json repos = core::Json::array();
     for (const auto& s : ctx.repositories.status()) {
+        if (s.last_error) body["status"] = "degraded";
         repos.push_back(core::Json{{"name", s.ref.name},
                                    {"healthy", !s.last_error.has_value()},
-                                   {"packages", s.packages}});
+                                   {"packages", s.packages},
+                                   {"revisions", s.revisions}});
     }
     body["repositories"] = std::move(repos);
     body["indexAgeSeconds"] = ctx.repositories.index_age_seconds();
@@ -401,9 +405,8 @@ HttpResponse metrics(ServerContext& ctx) {
         g.not_modified = s.not_modified;
         g.up = !s.last_error.has_value();
         g.packages = s.packages;
-        if (s.fetched_at_ms && s.last_attempt_ms) {
-            g.age_seconds = std::max<double>(0, (*s.last_attempt_ms - *s.fetched_at_ms) / 1000.0);
-        }
+        g.revisions = s.revisions;
+        g.age_seconds = s.age_seconds;
         gauges.push_back(std::move(g));
     }
     HttpResponse response;

@@ -1,5 +1,8 @@
 #include "cosmos/http/listener.h"
 
+#include <cctype>
+#include <cerrno>
+#include <system_error>
 #include <utility>
 
 #include "cosmos/core/error.h"
@@ -89,6 +92,31 @@ std::optional<RequestTarget> parse_request_target(std::string_view target) {
         result.query.push_back(std::move(param));
     }
     return result;
+}
+
+std::string listen_failure_cause(int error_number, std::string fallback) {
+    if (error_number == 0) {
+        // Some libraries only give the text ("bind: Address already in use").
+        for (int known : {EADDRINUSE, EACCES, EADDRNOTAVAIL}) {
+            if (fallback.find(std::generic_category().message(known)) != std::string::npos) {
+                error_number = known;
+            }
+        }
+    }
+    switch (error_number) {
+        case EADDRINUSE:
+            return "the address is already in use (is another server running there?)";
+        case EACCES:
+            return "permission denied (ports below 1024 need privileges)";
+        case EADDRNOTAVAIL:
+            return "the address does not belong to this machine";
+        default:
+            break;
+    }
+    if (!fallback.empty()) {
+        fallback[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(fallback[0])));
+    }
+    return fallback;
 }
 
 HttpResponse payload_too_large_response(std::size_t limit) {

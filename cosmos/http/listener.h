@@ -25,6 +25,10 @@ struct ListenerOptions {
     /// runs on cpprest's process-wide pool and ignores this.
     unsigned threads = 0;
     unsigned idle_timeout_ms = 60000;  ///< a keep-alive connection without a request is closed
+    /// Told about every answer the listener gives itself, without calling the handler (413 for a
+    /// body over the limit, 400 for a malformed request, 503 while draining), with what was read
+    /// of the request (method and path, possibly empty). Must not throw; may be empty.
+    std::function<void(const HttpRequest&, const HttpResponse&)> on_refused;
 };
 
 /// An HTTP/1.1 server on one address. The library behind it stays inside its .cpp file, so it can
@@ -85,6 +89,11 @@ HttpResponse payload_too_large_response(std::size_t limit);
 
 /// The 400 answer to a request that is not valid HTTP (plain text, the connection then closes).
 HttpResponse bad_request_response();
+
+/// Why a listener could not bind, in words, from the system error number (EADDRINUSE: "the
+/// address is already in use ..."; 0 = unknown, then read from fallback's text); fallback
+/// (lower-cased) for the numbers without their own words.
+std::string listen_failure_cause(int error_number, std::string fallback);
 
 /// The 503 answer the cpprest listener gives while it drains.
 HttpResponse shutting_down_response();

@@ -121,7 +121,7 @@ private:
         if (ec == bhttp::error::body_limit) return refuse_too_large();
         if (ec) {
             if (is_disconnect(ec)) return close();
-            return refuse(bad_request_response());
+            return refuse(bad_request_response(), seen_request());
         }
         const auto& request = parser_->get();
         if (beast::iequals(request[bhttp::field::expect], "100-continue")) {
@@ -149,9 +149,22 @@ private:
         if (ec == bhttp::error::body_limit) return refuse_too_large();
         if (ec) {
             if (is_disconnect(ec)) return close();
-            return refuse(bad_request_response());
+            return refuse(bad_request_response(), seen_request());
         }
         serve();
+    }
+
+    // The method and path of the request being read, as far as they arrived.
+    HttpRequest seen_request() const {
+        HttpRequest seen;
+        if (!parser_) return seen;
+        const auto& header = parser_->get();
+        seen.method = std::string(header.method_string());
+        auto raw = header.target();
+        std::string_view target(raw.data(), raw.size());
+        auto parsed = parse_request_target(target);
+        seen.path = parsed ? std::move(parsed->path) : std::string(target);
+        return seen;
     }
 
     void serve() {
@@ -159,7 +172,12 @@ private:
         parser_.reset();
         auto raw_target = message.target();
         auto target = parse_request_target(std::string_view(raw_target.data(), raw_target.size()));
-        if (!target) return refuse(bad_request_response());
+        if (!target) {
+            HttpRequest seen;
+            seen.method = std::string(message.method_string());
+            seen.path = std::string(raw_target);
+            return refuse(bad_request_response(), seen);
+        }
 
         HttpRequest request;
         request.method = std::string(message.method_string());
@@ -183,10 +201,15 @@ private:
               message.method() == bhttp::verb::head, false);
     }
 
-    void refuse_too_large() { refuse(payload_too_large_response(shared_->options.max_body_bytes)); }
+    void refuse_too_large() {
+        refuse(payload_too_large_response(shared_->options.max_body_bytes), seen_request());
+    }
 
-    // Answers and closes without reading the rest of the request.
-    void refuse(HttpResponse response) { write(std::move(response), false, 11, false, true); }
+    // Answers and closes without reading the rest of the request; the answer is reported.
+    void refuse(HttpResponse response, const HttpRequest& seen) {
+        if (shared_->options.on_refused) shared_->options.on_refused(seen, response);
+        write(std::move(response), false, 11, false, true);
+    }
 
     void write(HttpResponse response, bool keep_alive, unsigned version, bool head, bool linger) {
         auto& out = response_.emplace();
@@ -283,21 +306,19 @@ public:
             tcp::resolver resolver(io_);
             auto results = resolver.resolve(options.host, std::to_string(options.port), ec);
             if (ec || results.empty()) {
-                throw core::unhandled_exception("Cannot listen on " + where + ": " +
-                                                (ec ? ec.message() : "no address"));
+                throw core::listen_failed(where, "the host name does not resolve to an address");
             }
             endpoint = results.begin()->endpoint();
         }
-        auto fail = [&](const char* step) {
+        auto fail = [&] {
             beast::error_code ignored;
             acceptor_.close(ignored);
-            return core::unhandled_exception("Cannot listen on " + where + ": " + step + ": " +
-                                             ec.message());
+            return core::listen_failed(where, listen_failure_cause(ec.value(), ec.message()));
         };
-        if (acceptor_.open(endpoint.protocol(), ec)) throw fail("open");
-        if (acceptor_.set_option(asio::socket_base::reuse_address(true), ec)) throw fail("option");
-        if (acceptor_.bind(endpoint, ec)) throw fail("bind");
-        if (acceptor_.listen(asio::socket_base::max_listen_connections, ec)) throw fail("listen");
+        if (acceptor_.open(endpoint.protocol(), ec)) throw fail();
+        if (acceptor_.set_option(asio::socket_base::reuse_address(true), ec)) throw fail();
+        if (acceptor_.bind(endpoint, ec)) throw fail();
+        if (acceptor_.listen(asio::socket_base::max_listen_connections, ec)) throw fail();
         port_ = acceptor_.local_endpoint(ec).port();
 
         work_.emplace(asio::make_work_guard(io_));

@@ -94,6 +94,18 @@ HttpResponse call_handler(Shared& shared, const HttpRequest& request) {
     }
 }
 
+// Tells the owner about an answer given without the handler.
+void report_refusal(const Shared& shared, const cphttp::http_request& request,
+                    const HttpResponse& response) {
+    if (!shared.options.on_refused) return;
+    HttpRequest seen;
+    seen.method = request.method();
+    std::string target = request.request_uri().to_string();
+    auto parsed = parse_request_target(target);
+    seen.path = parsed ? std::move(parsed->path) : target;
+    shared.options.on_refused(seen, response);
+}
+
 void finish(const std::shared_ptr<Shared>& shared) {
     std::lock_guard lock(shared->mutex);
     if (--shared->in_flight == 0) shared->idle.notify_all();
@@ -115,6 +127,7 @@ void on_request(const std::shared_ptr<Shared>& shared, cphttp::http_request requ
     {
         std::lock_guard lock(shared->mutex);
         if (shared->stopping) {
+            report_refusal(*shared, request, shutting_down_response());
             request.reply(to_cpprest(shutting_down_response())).then([](pplx::task<void> sent) {
                 try {
                     sent.get();
@@ -143,10 +156,14 @@ void on_request(const std::shared_ptr<Shared>& shared, cphttp::http_request requ
             complete = false;
         }
         if (reader->too_large) {
-            return reply(shared, request,
-                         with_close(payload_too_large_response(shared->options.max_body_bytes)));
+            auto refusal = with_close(payload_too_large_response(shared->options.max_body_bytes));
+            report_refusal(*shared, request, refusal);
+            return reply(shared, request, std::move(refusal));
         }
-        if (!complete || !target) return reply(shared, request, bad_request_response());
+        if (!complete || !target) {
+            report_refusal(*shared, request, bad_request_response());
+            return reply(shared, request, bad_request_response());
+        }
 
         HttpRequest converted;
         converted.method = request.method();
@@ -169,7 +186,7 @@ std::uint16_t find_free_port(const std::string& host) {
     hints.ai_flags = AI_PASSIVE;
     addrinfo* found = nullptr;
     if (getaddrinfo(host.c_str(), "0", &hints, &found) != 0 || found == nullptr) {
-        throw core::unhandled_exception("Cannot listen on " + host + ": unknown address");
+        throw core::listen_failed(host, "the host name does not resolve to an address");
     }
     std::uint16_t port = 0;
     int fd = socket(found->ai_family, found->ai_socktype, found->ai_protocol);
@@ -186,7 +203,7 @@ std::uint16_t find_free_port(const std::string& host) {
     }
     if (fd >= 0) close(fd);
     freeaddrinfo(found);
-    if (port == 0) throw core::unhandled_exception("Cannot listen on " + host + ": no free port");
+    if (port == 0) throw core::listen_failed(host, "no free port");
     return port;
 }
 
@@ -219,7 +236,10 @@ public:
             listener_->open().wait();
         } catch (const std::exception& e) {
             listener_.reset();
-            throw core::unhandled_exception("Cannot listen on " + where + ": " + e.what());
+            auto* http_error = dynamic_cast<const cphttp::http_exception*>(&e);
+            throw core::listen_failed(
+                where,
+                listen_failure_cause(http_error ? http_error->error_code().value() : 0, e.what()));
         }
         started_ = true;
     }

@@ -84,13 +84,21 @@ std::string Metrics::render(const std::vector<RepositoryGauge>& repositories,
         out += "cosmos_repository_up{repository=\"" + label(r.name) + "\"} " + (r.up ? "1" : "0") +
                "\n";
     }
-    out += "# HELP cosmos_repository_packages Packages served from a repository.\n";
+    out += "# HELP cosmos_repository_packages Distinct packages served from a repository.\n";
     out += "# TYPE cosmos_repository_packages gauge\n";
     for (const auto& r : repositories) {
         out += "cosmos_repository_packages{repository=\"" + label(r.name) + "\"} " +
                std::to_string(r.packages) + "\n";
     }
-    out += "# HELP cosmos_repository_age_seconds Age of the content served for a repository.\n";
+    out += "# HELP cosmos_repository_revisions Package revisions served from a repository.\n";
+    out += "# TYPE cosmos_repository_revisions gauge\n";
+    for (const auto& r : repositories) {
+        out += "cosmos_repository_revisions{repository=\"" + label(r.name) + "\"} " +
+               std::to_string(r.revisions) + "\n";
+    }
+    out +=
+        "# HELP cosmos_repository_age_seconds Seconds since the content served for a repository "
+        "was fetched.\n";
     out += "# TYPE cosmos_repository_age_seconds gauge\n";
     for (const auto& r : repositories) {
         if (!r.age_seconds) continue;

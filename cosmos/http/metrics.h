@@ -19,9 +19,10 @@ struct RepositoryGauge {
     std::uint64_t successes = 0;
     std::uint64_t failures = 0;
     std::uint64_t not_modified = 0;
-    bool up = false;  ///< the last refresh succeeded (or nothing failed yet)
-    std::size_t packages = 0;
-    std::optional<double> age_seconds;  ///< since the served content was fetched
+    bool up = false;                    ///< the last refresh succeeded (or nothing failed yet)
+    std::size_t packages = 0;           ///< distinct package names
+    std::size_t revisions = 0;          ///< package revisions
+    std::optional<double> age_seconds;  ///< now minus when the served content was fetched
 };
 
 /// Request counters and latency histograms, rendered in the Prometheus text format (0.0.4).
@@ -33,7 +34,8 @@ public:
     /// The exposition text: cosmos_http_requests_total{endpoint,status},
     /// cosmos_http_request_duration_seconds{endpoint} histogram, and the repository gauges
     /// cosmos_repository_fetch_total{repository,outcome}, cosmos_repository_up,
-    /// cosmos_repository_packages, cosmos_repository_age_seconds, cosmos_index_age_seconds.
+    /// cosmos_repository_packages, cosmos_repository_revisions, cosmos_repository_age_seconds,
+    /// cosmos_index_age_seconds.
     std::string render(const std::vector<RepositoryGauge>& repositories,
                        double index_age_seconds) const;
 

@@ -19,6 +19,9 @@ struct RequestRecord {
     int status = 0;
     double milliseconds = 0;
     std::string error_type;  ///< the Cosmos error type of an error response, else ""
+    /// For answers of 500 and above: the error's message, and where and why an upstream failed
+    /// when the error says so ("... (http://m:8080/v2/apps: connection refused)"); else "".
+    std::string error_detail;
 };
 
 /// Dispatches requests to routes by method and exact path, and is the one place where errors
@@ -37,6 +40,10 @@ public:
 
     /// Handles one request. Never throws.
     HttpResponse handle(const HttpRequest& request) const noexcept;
+
+    /// Reports an answer the listener gave without routing the request (a body over the limit,
+    /// a malformed request), so that it is logged and counted like any other. Never throws.
+    void refused(const HttpRequest& request, const HttpResponse& response) const noexcept;
 
     /// The names of all routes, for metrics.
     std::vector<std::string> route_names() const;

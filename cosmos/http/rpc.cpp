@@ -98,7 +98,12 @@ void check_body(const HttpRequest& request, const BodyCheck& check, Collector& e
     try {
         check(out.body);
     } catch (const core::DecodeFailure& e) {
-        errors.add(core::not_parsed("body", e.what()));
+        std::string cause = e.what();
+        // Cosmos prints only circe's cursor; the words say plainly what to fix.
+        if (!e.missing_member().empty()) {
+            cause += " (the required member '" + e.missing_member() + "' is missing)";
+        }
+        errors.add(core::not_parsed("body", cause));
     } catch (const core::Error& e) {
         errors.add(e);
     }

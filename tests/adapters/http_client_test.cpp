@@ -367,10 +367,13 @@ TEST_CASE("http client: connection failures and bad URLs", "[adapters][http_clie
         auto error = error_of([&] { client.send(call); });
         CHECK(error.type() == "EndpointUriConnection");
         CHECK(error.data()["destination"] == call.url);
+        CHECK(error.data()["cause"] == "connection refused");
     }
     SECTION("a host that does not resolve") {
         call.url = "http://no-such-host.invalid/x";
-        CHECK(error_of([&] { client.send(call); }).type() == "EndpointUriConnection");
+        auto error = error_of([&] { client.send(call); });
+        CHECK(error.type() == "EndpointUriConnection");
+        CHECK(error.data()["cause"] == "the host name does not resolve");
     }
     SECTION("https to a server that does not speak TLS") {
         LoopbackServer server([](const HttpRequest&) { return HttpResponse{200, {}, ""}; });

@@ -294,7 +294,8 @@ TEST_CASE("repository add, delete and list with Cosmos's semantics and errors", 
         missing.body ==
         R"({"type":"UniverseClientHttpError","message":"Unexpected upstream http error while fetching repository 'm' at )" +
             repo.url("/missing") + R"(: GET 404","data":{"packageRepository":{"name":"m","uri":")" +
-            repo.url("/missing") + R"("},"method":"GET","clientStatus":404,"status":400}})");
+            repo.url("/missing") +
+            R"x("},"method":"GET","clientStatus":404,"status":400,"cause":"the server answered 404 (Not Found)"}})x");
     auto refused = add(Cli::kPython, R"({"name":"r","uri":"http://127.0.0.1:1/repo"})");
     CHECK(refused.status == 400);
     CHECK(refused.json()["type"] == "RepositoryUriConnection");

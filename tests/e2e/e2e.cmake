@@ -28,3 +28,9 @@ universe_add_test(test_e2e_rollback
     SOURCES e2e/rollback_e2e_test.cpp
     LIBS universe_e2e_support cosmos_core)
 add_dependencies(test_e2e_rollback cosmos-server)
+# Options, start-up failures, logs, counts, health and the repository add's bound.
+universe_add_test(test_e2e_server
+    SOURCES e2e/server_e2e_test.cpp
+    LIBS universe_e2e_support cosmos_server_config)
+target_compile_definitions(test_e2e_server PRIVATE UNIVERSE_VERSION="${PROJECT_VERSION}")
+add_dependencies(test_e2e_server cosmos-server)

@@ -236,9 +236,11 @@ TEST_CASE("install error paths", "[e2e][install]") {
         cluster.marathon.stop();
         auto r = cluster.install(Json{{"packageName", "nginx"}});
         CHECK(r.status == 503);
+        // Beyond Cosmos: where the call went and why it failed.
         CHECK(
             r.body ==
-            R"({"type":"ServiceUnavailable","message":"Unable to complete request due to service [marathon] unavailability","data":{"serviceName":"marathon","status":503}})");
+            R"({"type":"ServiceUnavailable","message":"Unable to complete request due to service [marathon] unavailability","data":{"serviceName":"marathon","status":503,"uri":")" +
+                cluster.marathon.url() + R"(/v2/apps","cause":"connection refused"}})");
     }
     SECTION("401 and 403 pass through with WWW-Authenticate") {
         cluster.marathon.set_required_token("secret");
@@ -333,6 +335,32 @@ TEST_CASE("SDK uninstall marks the scheduler, then deletes the app in the backgr
     auto deletes = cluster.marathon.log().matching("DELETE", "/v2/apps/kafka");
     REQUIRE(deletes.size() == 1);
     CHECK(deletes[0].query.empty());
+}
+
+TEST_CASE("SDK uninstall against the emulated cluster as the README runs it", "[e2e][install]") {
+    // cosmos-emulator attaches Marathon to the Admin Router emulator, which then answers for the
+    // scheduler of every SDK app it runs; no SDK service is registered by hand here.
+    Cluster cluster;
+    cluster.mesos.attach_marathon(&cluster.marathon);
+    for (const std::string name : {"cassandra", "kafka"}) {
+        REQUIRE(cluster.install(Json{{"packageName", name}}).status == 200);
+        auto r = cluster.rpc(Cli::kPython, "uninstall", Json{{"packageName", name}});
+        REQUIRE(r.status == 200);
+        auto listed = [&] {
+            auto list = cluster.rpc(Cli::kPython, "list", Json{{"packageName", name}});
+            return !list.json()["packages"].empty();
+        };
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+        while (listed() && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        CHECK_FALSE(listed());
+        CHECK_FALSE(cluster.marathon.app("/" + name).has_value());
+        // The scheduler was asked the way Cosmos asks it.
+        CHECK_FALSE(
+            cluster.mesos.log().matching("GET", "/service/" + name + "/v1/plans/deploy").empty());
+    }
+    cluster.mesos.attach_marathon(nullptr);
 }
 
 TEST_CASE("service update: versions, options and the app id", "[e2e][install]") {

@@ -377,7 +377,8 @@ TEST_CASE("an author's package through a tree: add, build, serve, repository add
           "[e2e][publish]") {
     TempDir tmp;
     write_folder(tmp / "src", "hello-tree", "0.9");
-    auto added = run_command(repo_tool() + " add " + q(tmp / "tree") + " " + q(tmp / "src"));
+    auto added =
+        run_command(repo_tool() + " add --create " + q(tmp / "tree") + " " + q(tmp / "src"));
     INFO(added.output);
     REQUIRE(added.exit_code == 0);
     auto built = run_command(repo_tool() + " build " + q(tmp / "tree") + " " + q(tmp / "out"));
@@ -408,4 +409,38 @@ TEST_CASE("an author's package through a tree: add, build, serve, repository add
     // cosmos-server asked as Cosmos does: v5 to v3, gzip, its DC/OS version in the User-Agent.
     CHECK_THAT(universe.log(), Catch::Contains("GET /repo 200 "));
     CHECK_THAT(universe.log(), Catch::Contains("dcos/"));
+}
+
+TEST_CASE("the first repository that has a package wins: a local copy shadows newer versions",
+          "[e2e][publish]") {
+    // Cosmos's selection (cosmos-api.md 8.2): without a version, the highest release of the
+    // highest-priority repository that has the name, even when a lower one has a newer version.
+    Cluster cluster;
+    auto copy = http_send(
+        cluster.port(), "POST", "/package/add",
+        Json{{"packageName", "cassandra"}, {"packageVersion", "2.9.0-3.11.6"}}.dump(),
+        "application/vnd.dcos.package.add-request+json;charset=utf-8;version=v1",
+        {{"Accept", "application/vnd.dcos.package.add-response+json;charset=utf-8;version=v1"}});
+    INFO(copy.body);
+    REQUIRE(copy.status == 202);
+    auto describe = cluster.rpc("describe", Json{{"packageName", "cassandra"}}, "v3");
+    CHECK(describe.json()["package"]["version"] == "2.9.0-3.11.6");
+    auto install = cluster.rpc("install", Json{{"packageName", "cassandra"}}, "v2");
+    REQUIRE(install.status == 200);
+    CHECK(install.json()["packageVersion"] == "2.9.0-3.11.6");
+    auto app = cluster.marathon.app("/cassandra");
+    REQUIRE(app.has_value());
+    CHECK((*app)["labels"]["DCOS_PACKAGE_SOURCE"] == kLocalSource);
+    // Search shows the local copy's version as the current one, and both versions.
+    auto search = cluster.rpc("search", Json{{"query", "cassandra"}}).json()["packages"][0];
+    CHECK(search["currentVersion"] == "2.9.0-3.11.6");
+    CHECK(search["versions"].contains("2.10.0-3.11.6"));
+    // Naming the version reaches the Universe's newer one.
+    auto newer = cluster.rpc(
+        "describe", Json{{"packageName", "cassandra"}, {"packageVersion", "2.10.0-3.11.6"}}, "v3");
+    CHECK(newer.json()["package"]["version"] == "2.10.0-3.11.6");
+    // Deleting the copy lets the Universe's latest through again.
+    REQUIRE(cluster.remove("cassandra", "2.9.0-3.11.6").status == 200);
+    CHECK(cluster.rpc("describe", Json{{"packageName", "cassandra"}}, "v3")
+              .json()["package"]["version"] == "2.10.0-3.11.6");
 }

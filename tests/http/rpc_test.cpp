@@ -228,7 +228,7 @@ TEST_CASE("body errors: invalid JSON and request-type decoding", "[http][rpc][er
     const Row rows[] = {
         {R"({})",
          "not_parsed: Item 'body' unable to be parsed: Attempt to decode value on failed cursor: "
-         "DownField(packageName)"},
+         "DownField(packageName) (the required member 'packageName' is missing)"},
         {R"({"packageName":1})",
          "not_parsed: Item 'body' unable to be parsed: String: DownField(packageName)"},
         {R"({"packageName":"kafka","packageVersion":false})",

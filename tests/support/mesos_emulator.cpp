@@ -176,6 +176,7 @@ Reply MesosEmulator::route(const Request& request) {
     std::optional<std::string> token;
     LoopbackServer::Handler service_handler;
     std::string service_name;
+    MarathonEmulator* marathon = nullptr;
     if (path.starts_with("/service/")) {
         std::size_t end = path.find('/', 9);
         service_name = path.substr(9, end == std::string::npos ? std::string::npos : end - 9);
@@ -183,6 +184,7 @@ Reply MesosEmulator::route(const Request& request) {
     {
         std::lock_guard lock(mutex_);
         token = options_.required_token;
+        marathon = marathon_;
         auto it = service_handlers_.find(service_name);
         if (it != service_handlers_.end()) service_handler = it->second;
     }
@@ -222,10 +224,16 @@ Reply MesosEmulator::route(const Request& request) {
         // A custom handler runs unlocked: it may call back into tests' own state.
         if (service_handler) return service_handler(request);
         std::string rest = path.substr(9 + service_name.size());
+        // The scheduler of an SDK app running on the attached Marathon, read before locking
+        // (Marathon has its own lock).
+        std::optional<SdkService> running;
+        if (marathon && request.method == "GET")
+            running = sdk_scheduler_of(*marathon, service_name);
         std::lock_guard lock(mutex_);
         auto it = sdk_services_.find(service_name);
-        if (it != sdk_services_.end() && request.method == "GET") {
-            const SdkService& service = it->second;
+        if (it != sdk_services_.end()) running = it->second;
+        if (running && request.method == "GET") {
+            const SdkService& service = *running;
             if (rest == "/v1/state/frameworkId") {
                 return Reply::json(200, Json(service.framework_ids).dump());
             }
@@ -241,6 +249,17 @@ Reply MesosEmulator::route(const Request& request) {
         }
     }
     return plain(404, "Not Found");
+}
+
+std::optional<SdkService> sdk_scheduler_of(const MarathonEmulator& marathon,
+                                           const std::string& name) {
+    auto app = marathon.app("/" + name);
+    if (!app || !app->contains("labels") || !(*app)["labels"].is_object() ||
+        !(*app)["labels"].contains("DCOS_COMMONS_UNINSTALL")) {
+        return std::nullopt;
+    }
+    // Its plans are complete: deployed, or (with SDK_UNINSTALL set) uninstalled.
+    return SdkService{{name + "-framework-id"}, 200, nullptr};
 }
 
 Json cluster_state(const MarathonEmulator& marathon, const MesosEmulator& mesos) {

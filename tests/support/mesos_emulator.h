@@ -25,6 +25,13 @@ struct SdkService {
     cosmos::core::Json plan_body;
 };
 
+/// The SDK scheduler that the Marathon app "/<name>" stands for, if it is an SDK app (it carries
+/// the DCOS_COMMONS_UNINSTALL label): its plans are complete (deploy plan 200 COMPLETE, also once
+/// SDK_UNINSTALL is set, as a scheduler that finished its uninstall answers) and its framework id
+/// is "<name>-framework-id". A registered SdkService of the same name wins.
+std::optional<SdkService> sdk_scheduler_of(const MarathonEmulator& marathon,
+                                           const std::string& name);
+
 /// Construction options of MesosEmulator.
 struct MesosOptions {
     std::uint16_t port = 0;                  ///< 0 = any free port
@@ -41,7 +48,8 @@ struct MesosOptions {
 /// - GET /master/frameworks, POST /master/teardown (also under /mesos/, as behind Admin Router);
 /// - GET /dcos-metadata/dcos-version.json;
 /// - GET /service/<name>/v1/state/frameworkId and /v1/plans/deploy for registered SDK services,
-///   and any /service/<name>/... call for services given a handler (custom package managers);
+///   and, with a Marathon attached, for the SDK apps running on it (sdk_scheduler_of); any
+///   /service/<name>/... call for services given a handler (custom package managers);
 /// - /marathon/... forwarded in-process to an attached MarathonEmulator, so that this port can
 ///   stand for a whole cluster (dcosUri). Marathon keeps its own port, state and log; the
 ///   forwarded request appears in both logs.

@@ -68,7 +68,7 @@ void make_tree(const TempDir& tmp, const fs::path& tree) {
     write_folder(tmp / "src-hello-2", "hello", "2.0", "1.10");
     write_folder(tmp / "src-zebra", "zebra", "0.1");
     for (auto src : {"src-hello-1", "src-hello-2", "src-zebra"}) {
-        auto r = run_command(repo_tool() + " add " + q(tree) + " " + q(tmp / src));
+        auto r = run_command(repo_tool() + " add --create " + q(tree) + " " + q(tmp / src));
         INFO(r.output);
         REQUIRE(r.exit_code == 0);
     }
@@ -90,7 +90,7 @@ TEST_CASE("add files a folder or a bundle as the next revision, checked first",
     write_folder(tmp / "v1", "hello", "1.0");
     write_folder(tmp / "v2", "hello", "2.0");
 
-    auto first = run_command(repo_tool() + " add " + q(tree) + " " + q(tmp / "v1"));
+    auto first = run_command(repo_tool() + " add --create " + q(tree) + " " + q(tmp / "v1"));
     INFO(first.output);
     REQUIRE(first.exit_code == 0);
     CHECK_THAT(first.output, Catch::Contains("added hello 1.0"));
@@ -142,7 +142,7 @@ TEST_CASE("add refuses what validate refuses and writes nothing", "[tools][publi
     write_text(tmp / "bad/package.json",
                R"({"packagingVersion": "4.0", "name": "hello", "version": "1.0",
                    "maintainer": "m", "description": "d", "tags": "not-a-list"})");
-    auto r = run_command(repo_tool() + " add " + q(tree) + " " + q(tmp / "bad"));
+    auto r = run_command(repo_tool() + " add --create " + q(tree) + " " + q(tmp / "bad"));
     INFO(r.output);
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.output, Catch::Contains("repo/packages/H/hello/0/package.json"));
@@ -150,16 +150,17 @@ TEST_CASE("add refuses what validate refuses and writes nothing", "[tools][publi
     CHECK_FALSE(fs::exists(revision(tree, "hello", "0")));
 
     write_text(tmp / "bad/package.json", "{\"name\": ");
-    auto unnamed = run_command(repo_tool() + " add " + q(tree) + " " + q(tmp / "bad"));
+    auto unnamed = run_command(repo_tool() + " add --create " + q(tree) + " " + q(tmp / "bad"));
     CHECK(unnamed.exit_code == 1);
     CHECK_THAT(unnamed.output, Catch::Contains("nothing added"));
 
     write_text(tmp / "not.dcos", "not a zip");
-    auto not_zip = run_command(repo_tool() + " add " + q(tree) + " " + q(tmp / "not.dcos"));
+    auto not_zip =
+        run_command(repo_tool() + " add --create " + q(tree) + " " + q(tmp / "not.dcos"));
     CHECK(not_zip.exit_code == 1);
-    CHECK_THAT(not_zip.output, Catch::Contains("InvalidBundle"));
+    CHECK_THAT(not_zip.output, Catch::Contains("Invalid package bundle"));
 
-    auto missing = run_command(repo_tool() + " add " + q(tree) + " " + q(tmp / "nowhere"));
+    auto missing = run_command(repo_tool() + " add --create " + q(tree) + " " + q(tmp / "nowhere"));
     CHECK(missing.exit_code == 2);
     CHECK_FALSE(fs::exists(tree / "repo"));
 }

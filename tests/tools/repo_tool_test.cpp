@@ -242,7 +242,7 @@ TEST_CASE("bundle and inspect round trip, and inspect refuses a non-bundle", "[t
         run_command(repo_tool() + " inspect " + shell_quote((tmp / "kiwi.dcos").string()));
     CHECK(inspect.exit_code == 0);
     CHECK_THAT(inspect.output, Catch::Contains("name:             kiwi"));
-    CHECK_THAT(inspect.output, Catch::Contains("entries:          metadata.json"));
+    CHECK_THAT(inspect.output, Catch::Contains("entries:          1\n  metadata.json\n"));
     auto json =
         run_command(repo_tool() + " inspect --json " + shell_quote((tmp / "kiwi.dcos").string()));
     auto metadata = nlohmann::json::parse(json.output);
@@ -253,7 +253,7 @@ TEST_CASE("bundle and inspect round trip, and inspect refuses a non-bundle", "[t
     write_text(tmp / "not.dcos", "this is not a zip");
     auto bad = run_command(repo_tool() + " inspect " + shell_quote((tmp / "not.dcos").string()));
     CHECK(bad.exit_code == 1);
-    CHECK_THAT(bad.output, Catch::Contains("InvalidBundle"));
+    CHECK_THAT(bad.output, Catch::Contains("Invalid package bundle"));
 
     // 2.0 packages cannot be bundled.
     write_text(dir / "package.json", R"({"packagingVersion": "2.0", "name": "kiwi", "version": "1",
@@ -287,7 +287,8 @@ TEST_CASE("render prints the app Cosmos would post, labels included", "[tools][r
     auto invalid = run_command(repo_tool() + " render " + tree + " lime --options " +
                                shell_quote((tmp / "bad.json").string()));
     CHECK(invalid.exit_code == 1);
-    CHECK_THAT(invalid.output, Catch::Contains("JsonSchemaMismatch"));
+    CHECK_THAT(invalid.output,
+               Catch::Contains("repo-tool render: Options JSON failed validation\n"));
     CHECK_THAT(invalid.output,
                Catch::Contains("/service/name: instance type (integer) does not match"));
     auto missing = run_command(repo_tool() + " render " + tree + " nope");
