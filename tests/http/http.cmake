@@ -5,3 +5,8 @@ universe_add_test(test_http_wire
         http/rpc_test.cpp
         http/wire_test.cpp
     LIBS cosmos_http_wire)
+
+# The web UI as the router serves it (shell, assets, ETag, gzip), next to the API routes.
+universe_add_test(test_http_ui
+    SOURCES http/ui_assets_test.cpp
+    LIBS cosmos_http_ui web_embedded cosmos_adapter_gzip cosmos_adapter_digest)

@@ -1,0 +1,149 @@
+// Package icons and screenshots that never show broken. Every icon starts as a generated
+// placeholder (initials on a colour derived from the name); the image replaces it only once it
+// has loaded. Images come through the server's /package/resource proxy, which may be slow or
+// failing when the cluster is offline, so loads are limited to a few at a time (the rest of the
+// page keeps its connections), time out, and an upstream host that could not be reached is not
+// tried again in this page.
+import { h } from './dom.js';
+
+const MAX_PARALLEL = 3;
+const TIMEOUT_MS = 8000;
+
+const cache = new Map(); // url -> Promise<string|null> (an object URL, or null on failure)
+const deadHosts = new Set();
+const queue = [];
+let running = 0;
+
+function upstreamHost(url) {
+  try {
+    const outer = new URL(url, location.href);
+    const inner = outer.pathname === '/package/resource' ? outer.searchParams.get('url') : null;
+    return new URL(inner || outer.href).host;
+  } catch {
+    return '';
+  }
+}
+
+async function fetchImage(url) {
+  const host = upstreamHost(url);
+  if (deadHosts.has(host)) return null;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  try {
+    const response = await fetch(url, { signal: controller.signal, credentials: 'same-origin' });
+    if (!response.ok) {
+      // 502/504: the proxy could not reach the upstream host; other hosts may still work.
+      if (response.status === 502 || response.status === 504) deadHosts.add(host);
+      return null;
+    }
+    const type = response.headers.get('Content-Type') || '';
+    if (!type.startsWith('image/')) return null;
+    const blob = await response.blob();
+    return URL.createObjectURL(blob);
+  } catch {
+    deadHosts.add(host);
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function pump() {
+  while (running < MAX_PARALLEL && queue.length) {
+    const { url, resolve } = queue.shift();
+    running += 1;
+    fetchImage(url).then((result) => {
+      running -= 1;
+      resolve(result);
+      pump();
+    });
+  }
+}
+
+/** Loads an image URL once per page; resolves to an object URL, or null when it failed. */
+export function loadImage(url) {
+  if (!cache.has(url)) {
+    cache.set(url, new Promise((resolve) => {
+      queue.push({ url, resolve });
+      pump();
+    }));
+  }
+  return cache.get(url);
+}
+
+function hue(name) {
+  let hash = 0;
+  for (const ch of name) hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
+  return hash % 360;
+}
+
+function initials(name) {
+  const parts = String(name).split(/[^a-zA-Z0-9]+/).filter(Boolean);
+  const letters = parts.length > 1 ? parts[0][0] + parts[1][0] : String(name).slice(0, 2);
+  return letters.toUpperCase();
+}
+
+let observer = null;
+const pendingIcons = new WeakMap();
+
+function visibleObserver() {
+  if (!observer) {
+    observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        observer.unobserve(entry.target);
+        const start = pendingIcons.get(entry.target);
+        pendingIcons.delete(entry.target);
+        if (start) start();
+      }
+    }, { rootMargin: '200px' });
+  }
+  return observer;
+}
+
+/** The best icon URL of a search result's or package's images for a size. */
+export function iconUrl(images, size = 'medium') {
+  if (!images) return null;
+  const order = size === 'large'
+    ? ['icon-large', 'icon-medium', 'icon-small']
+    : ['icon-medium', 'icon-small', 'icon-large'];
+  for (const key of order) if (typeof images[key] === 'string' && images[key]) return images[key];
+  return null;
+}
+
+/**
+ * An icon element for a package: the placeholder at once, the image when (and if) it loads,
+ * requested only once the icon is near the viewport. Decorative: the name is always next to it.
+ */
+export function packageIcon(name, url, size = 'medium') {
+  const el = h('span', { class: `icon icon-${size}`, 'aria-hidden': 'true' },
+    h('span', { class: 'icon-placeholder' }, initials(name)));
+  el.style.setProperty('--hue', String(hue(name)));
+  if (url) {
+    pendingIcons.set(el, () => {
+      loadImage(url).then((objectUrl) => {
+        if (!objectUrl) return;
+        el.append(h('img', { src: objectUrl, alt: '', decoding: 'async' }));
+        el.classList.add('icon-loaded');
+      });
+    });
+    visibleObserver().observe(el);
+  }
+  return el;
+}
+
+/** A screenshot that shows a captioned placeholder instead of a broken image. */
+export function screenshot(url, caption) {
+  const figure = h('figure', { class: 'screenshot' },
+    h('div', { class: 'screenshot-frame' }, h('span', { class: 'screenshot-pending' }, 'Loading screenshot…')),
+    h('figcaption', {}, caption));
+  loadImage(url).then((objectUrl) => {
+    const frame = figure.firstChild;
+    if (objectUrl) {
+      frame.replaceChildren(h('img', { src: objectUrl, alt: caption, decoding: 'async' }));
+    } else {
+      frame.replaceChildren(h('span', { class: 'screenshot-missing' }, 'Screenshot unavailable'));
+    }
+  });
+  return figure;
+}
