@@ -63,12 +63,4 @@ private:
 /// under /ui/ are served by ui. Exact API routes keep precedence over the prefix.
 void register_ui_routes(Router& router, const UiAssets& ui);
 
-/// True when an Accept-Encoding header value accepts gzip (a "gzip", "x-gzip" or "*" item whose
-/// q is not 0).
-bool accepts_gzip(std::string_view accept_encoding);
-
-/// True when an If-None-Match header value matches etag ("*", or one of its tags under the weak
-/// comparison of RFC 7232).
-bool none_match(std::string_view if_none_match, std::string_view etag);
-
 }  // namespace cosmos::http

@@ -229,26 +229,6 @@ TEST_CASE("ui: the route is named 'ui' for logs and metrics", "[http][ui]") {
     CHECK(seen[1].endpoint == "unknown");
 }
 
-TEST_CASE("ui: Accept-Encoding and If-None-Match parsing", "[http][ui]") {
-    CHECK(accepts_gzip("gzip"));
-    CHECK(accepts_gzip("deflate, GZIP;q=0.5"));
-    CHECK(accepts_gzip("x-gzip"));
-    CHECK(accepts_gzip("*"));
-    CHECK(accepts_gzip(" br , gzip ; q=1"));
-    CHECK_FALSE(accepts_gzip(""));
-    CHECK_FALSE(accepts_gzip("identity"));
-    CHECK_FALSE(accepts_gzip("gzip;q=0"));
-    CHECK_FALSE(accepts_gzip("gzip; q=0.000, br"));
-    CHECK_FALSE(accepts_gzip("gzipped"));
-
-    CHECK(none_match("\"a\"", "\"a\""));
-    CHECK(none_match("*", "\"a\""));
-    CHECK(none_match("\"x\", \"a\"", "\"a\""));
-    CHECK(none_match("W/\"a\"", "\"a\""));
-    CHECK_FALSE(none_match("\"ab\"", "\"a\""));
-    CHECK_FALSE(none_match("", "\"a\""));
-}
-
 TEST_CASE("ui: small files and incompressible ones are served as they are", "[http][ui]") {
     UiFile shell{"", "text/html; charset=utf-8", "<!doctype html>", "00"};
     std::string random;

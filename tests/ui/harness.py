@@ -386,6 +386,9 @@ class Browser:
 @contextlib.contextmanager
 def session(paths, name, token=None, width=1280, height=900):
     """A stack and a browser for one test; the browser's console is checked at the end."""
+    stale = os.path.join(paths.screenshots, f'{name}-failure.png')
+    if os.path.exists(stale):
+        os.remove(stale)
     stack = Stack(paths, name, token=token)
     browser = None
     try:

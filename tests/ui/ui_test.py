@@ -280,6 +280,11 @@ def case_preview_updates(paths):
         editor = json.loads(json_editor(b).get_attribute('value'))
         check(instances_of(editor) == 3, 'the JSON editor follows the form')
         b.screenshot('package-configure')
+        # On a wide screen the form, the JSON editor and the preview show side by side.
+        b.driver.set_window_size(1700, 1000)
+        b.script("arguments[0].scrollIntoView({block: 'start'})", b.css('.configure h2'))
+        b.screenshot('package-workbench')
+        b.driver.set_window_size(1280, 900)
         # The JSON editor drives the form.
         options = dict(editor)
         section = ptr.split('/')[1]
@@ -357,7 +362,12 @@ def case_install_history(paths):
         b.wait_text('main h1', '/web/site')
         check(b.driver.current_url.endswith('/ui/services/web/site'), f'service URL {b.driver.current_url}')
         options = b.wait_css('.json-view')
-        check('"instances": 2' in options.text, f'the service shows its options: {options.text[:300]!r}')
+        resolved = service_options(stack, '/web/site')['resolvedOptions']
+        check(json.loads(options.text) == resolved, f'the service shows its options: {options.text[:300]!r}')
+        check(instances_of(resolved) == 2, f'installed with 2 instances: {resolved}')
+        # Every line of the options starts on its own line (highlighted ones included).
+        lefts = b.script("return [...document.querySelectorAll('.json-view mark')].map(m => m.getBoundingClientRect().left - m.parentElement.getBoundingClientRect().left)")
+        check(lefts and all(abs(x) < 1 for x in lefts), f'highlighted lines start at the left edge: {lefts}')
         item = b.wait_css('.timeline-item')
         check('Installed' in item.text and 'nginx' in item.text, f'history: {item.text!r}')
         b.screenshot('service')

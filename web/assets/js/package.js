@@ -166,14 +166,15 @@ export function mount(root, { params, signal, navigate }) {
     }
     appIdInput.addEventListener('input', () => refresh(false));
 
-    sections.push(
+    // On wide screens the review sits beside the form, so each change shows next to it.
+    sections.push(h('div', { class: 'workbench' },
       h('section', { class: 'panel configure', 'aria-labelledby': `${appIdId}-configure` },
         h('h2', { id: `${appIdId}-configure` }, 'Configure'),
         editor ? editor.element : h('p', { class: 'muted' }, 'This package has no options.')),
       h('section', { class: 'panel review', 'aria-labelledby': `${appIdId}-review` },
         h('h2', { id: `${appIdId}-review` }, 'Review'),
         h('p', { class: 'help' }, 'The Marathon app an install would create with these options, as the server renders it. Highlighted lines differ from the app with the defaults.'),
-        changedOptions, preview.element),
+        changedOptions, preview.element)),
       h('section', { class: 'panel install', 'aria-labelledby': `${appIdId}-install` },
         h('h2', { id: `${appIdId}-install` }, 'Install'),
         h('div', { class: 'field' },

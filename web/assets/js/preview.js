@@ -41,7 +41,8 @@ export function jsonView(value, changed = new Set(), label = 'JSON') {
     if (line.mark) {
       if (plain) code.append(plain);
       plain = '';
-      code.append(h('mark', { class: 'diff-line' }, `${line.text}\n`));
+      // A block of its own: the line break is the block's end.
+      code.append(h('mark', { class: 'diff-line' }, line.text));
     } else {
       plain += `${line.text}\n`;
     }
