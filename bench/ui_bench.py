@@ -23,6 +23,7 @@ chromium, chromium-driver and python3-selenium (scripts/setup installs them).
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -79,18 +80,25 @@ def build_repositories(paths, work, scenario, packages, revisions):
 class Server:
     def __init__(self, paths, run_dir, files):
         self.processes = []
+        try:
+            self._start(paths, run_dir, files)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, paths, run_dir, files):
         emulator = Process([paths.emulator, '--marathon', '127.0.0.1:0', '--mesos', '127.0.0.1:0'],
                            os.path.join(run_dir, 'emulator.log'))
         self.processes.append(emulator)
         log = emulator.wait_for(r'mesos: (http://\S+)')
         mesos = log.group(1)
-        marathon = __import__('re').search(r'marathon: (http://\S+)', emulator.log()).group(1)
+        marathon = re.search(r'marathon: (http://\S+)', emulator.log()).group(1)
         repositories = os.path.join(run_dir, 'repositories.json')
         with open(repositories, 'w') as f:
             json.dump([{'name': os.path.basename(os.path.dirname(p)), 'uri': 'file://' + p} for p in files], f)
         server = Process([paths.server, '--listen', '127.0.0.1:0', '--data-dir', os.path.join(run_dir, 'data'),
                           '--repositories-file', repositories, '--marathon-uri', marathon,
-                          '--mesos-uri', mesos, '--admin-router-uri', mesos, '--log-level', 'warn',
+                          '--mesos-uri', mesos, '--admin-router-uri', mesos,
                           '--fetch-timeout', '3', '--fetch-retries', '0', '--refresh-interval', '3600'],
                          os.path.join(run_dir, 'server.log'))
         self.processes.append(server)

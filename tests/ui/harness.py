@@ -139,9 +139,10 @@ def media(base, version):
 class Stack:
     """cosmos-server on the catalog repository in front of the emulators, for one test."""
 
-    def __init__(self, paths, name, token=None):
+    def __init__(self, paths, name, token=None, synthetic=0):
         self.paths = paths
         self.name = name
+        self.synthetic = synthetic
         self.dir = tempfile.mkdtemp(prefix=f'ui-{name}-')
         self.processes = []
         try:
@@ -160,9 +161,12 @@ class Stack:
         text = self.emulator.wait_for(r'mesos: (http://\S+)')
         self.marathon_url = re.search(r'marathon: (http://\S+)', self.emulator.log()).group(1)
         self.mesos_url = re.search(r'mesos: (http://\S+)', text.string).group(1)
+        listed = [{'name': 'Universe', 'uri': 'file://' + os.path.join(self.repository_dir, 'repo-up-to-2.0.json')}]
+        if self.synthetic:
+            listed.append({'name': 'synthetic', 'uri': 'file://' + self._synthetic(self.synthetic)})
         repositories = os.path.join(self.dir, 'repositories.json')
         with open(repositories, 'w') as f:
-            json.dump([{'name': 'Universe', 'uri': 'file://' + os.path.join(self.repository_dir, 'repo-up-to-2.0.json')}], f)
+            json.dump(listed, f)
         self.server = self._start([
             paths.server, '--listen', '127.0.0.1:0', '--data-dir', os.path.join(self.dir, 'data'),
             '--repositories-file', repositories,
@@ -173,8 +177,10 @@ class Stack:
         ], 'server.log')
         port = self.server.wait_for(r'listening on 127\.0\.0\.1:(\d+)').group(1)
         self.url = f'http://127.0.0.1:{port}'
-        self.packages = wait_until(lambda: self.rpc('search', {}).get('packages'), 30,
-                                   'the catalog to load')
+        wait_until(lambda: all('fetchedAt' in r.get('status', {})
+                               for r in self.rpc('repository.list', {})['repositories']), 60,
+                   'every repository to load')
+        self.packages = self.rpc('search', {})['packages']
 
     def _start(self, argv, log_name):
         p = Process(argv, os.path.join(self.dir, log_name))
@@ -199,6 +205,23 @@ class Stack:
                 pass  # another test built it meanwhile
             shutil.rmtree(staging, ignore_errors=True)
         return out, 'corpus'
+
+    def _synthetic(self, packages):
+        """A repository of `packages` generated packages (bench/synthetic_universe.cpp), built once."""
+        out = os.path.join(self.paths.out, f'synthetic-{packages}')
+        if not os.path.exists(os.path.join(out, 'repo-up-to-2.0.json')):
+            staging = tempfile.mkdtemp(prefix='synthetic-', dir=self.paths.out)
+            generator = os.path.join(self.paths.build, 'bench', 'synthetic-universe')
+            subprocess.run([generator, os.path.join(staging, 'tree'), '--packages', str(packages),
+                            '--revisions', '1'], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([self.paths.repo_tool, 'build', os.path.join(staging, 'tree'),
+                            os.path.join(staging, 'repo')], check=True, stdout=subprocess.DEVNULL)
+            try:
+                os.rename(os.path.join(staging, 'repo'), out)
+            except OSError:
+                pass  # another test built it meanwhile
+            shutil.rmtree(staging, ignore_errors=True)
+        return os.path.join(out, 'repo-up-to-2.0.json')
 
     def rpc(self, name, body, expect=200):
         path, request, response, version = RPC[name]
@@ -331,6 +354,11 @@ class Browser:
         self.script("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", element)
         return element
 
+    def click(self, element):
+        """Clicks an element once it is in view and clear of the sticky masthead."""
+        self.reveal(element).click()
+        return element
+
     def button(self, text, root=None):
         def find():
             for b in self.all('button, a.button', root):
@@ -384,12 +412,12 @@ class Browser:
 
 
 @contextlib.contextmanager
-def session(paths, name, token=None, width=1280, height=900):
+def session(paths, name, token=None, width=1280, height=900, synthetic=0):
     """A stack and a browser for one test; the browser's console is checked at the end."""
     stale = os.path.join(paths.screenshots, f'{name}-failure.png')
     if os.path.exists(stale):
         os.remove(stale)
-    stack = Stack(paths, name, token=token)
+    stack = Stack(paths, name, token=token, synthetic=synthetic)
     browser = None
     try:
         browser = Browser(paths, stack.url, name, width, height)

@@ -9,6 +9,10 @@ endif()
 set(UNIVERSE_UI_CASES
     catalog_search_facet package_versions preview_updates field_error install_history
     update_diff rollback uninstall repositories publish token keyboard_layout)
+# The large catalog comes from bench/synthetic-universe.
+if(UNIVERSE_BUILD_BENCH)
+    list(APPEND UNIVERSE_UI_CASES large_catalog)
+endif()
 foreach(case IN LISTS UNIVERSE_UI_CASES)
     add_test(NAME ui:${case}
         COMMAND ${UNIVERSE_UI_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/ui_test.py

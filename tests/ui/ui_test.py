@@ -45,7 +45,7 @@ def license_buckets(licenses):
 
 def shown_cards(b):
     """Names of the cards in the page, in page order (certified section first)."""
-    return b.script("return [...document.querySelectorAll('.card-section:not([hidden]) .card-name')].map(e => e.textContent)")
+    return b.script("return [...document.querySelectorAll('.card-section:not([hidden]) .card-item:not([hidden]) .card-name')].map(e => e.textContent)")
 
 
 def wait_cards(b, expected, message):
@@ -116,7 +116,7 @@ def instances_of(options):
 
 def confirm_dialog(b, button_text):
     dialog = b.wait_css('dialog[open]')
-    b.button(button_text, dialog).click()
+    b.click(b.button(button_text, dialog))
     wait_until(lambda: not b.all('dialog[open]'), 10, 'the dialog to close')
 
 
@@ -172,7 +172,7 @@ def case_catalog_search_facet(paths):
         mit = [p['name'] for p in stack.packages if 'MIT' in license_buckets(p.get('licenses'))]
         check(mit, 'the catalog has MIT packages')
         check(count.text == f'({len(mit)})', f'MIT count {count.text}, expected {len(mit)}')
-        box.click()
+        b.click(box)
         wait_cards(b, mit, 'the MIT facet')
         b.screenshot('catalog-mit')
         # Search and facet together.
@@ -184,11 +184,11 @@ def case_catalog_search_facet(paths):
         wait_until(lambda: 'q=e' in b.driver.current_url and 'license=MIT' in b.driver.current_url, 5,
                    'the URL to keep the query and the facet')
         # Certified facet.
-        facet_box(b, 'License', 'MIT')[0].click()
+        b.click(facet_box(b, 'License', 'MIT')[0])
         search_for(b, '')
-        facet_box(b, 'Certification', 'Certified')[0].click()
+        b.click(facet_box(b, 'Certification', 'Certified')[0])
         wait_cards(b, certified, 'the certified facet')
-        facet_box(b, 'Certification', 'Certified')[0].click()
+        b.click(facet_box(b, 'Certification', 'Certified')[0])
         # Repository facet names the repository.
         repo_box, repo_count = facet_box(b, 'Repository', 'Universe')
         check(repo_count.text == f'({len(all_names)})', f'repository count {repo_count.text}')
@@ -197,7 +197,7 @@ def case_catalog_search_facet(paths):
         empty = b.wait_css('.empty-state')
         check('No packages match' in empty.text, f'empty state says {empty.text!r}')
         b.screenshot('catalog-empty')
-        b.button('Clear search and filters').click()
+        b.click(b.button('Clear search and filters'))
         wait_cards(b, all_names, 'all packages after clearing')
         # The "/" key focuses the search box; a card opens with Enter.
         b.css('body').send_keys('/')
@@ -215,6 +215,38 @@ def case_catalog_search_facet(paths):
         wait_cards(b, expected, 'the deep link ?q=kaf&license=Apache')
 
 
+def case_large_catalog(paths):
+    """A catalog of hundreds of packages: a window of cards, more as the list scrolls, search over all."""
+    with session(paths, 'large_catalog', synthetic=300) as (stack, b):
+        total = len(stack.packages)
+        check(total > 300, f'the catalog has {total} packages')
+        b.open('/ui/')
+        first = wait_until(lambda: len(shown_cards(b)) or None, 30, 'the first cards')
+        check(first < total, f'the first window has {first} of {total} cards')
+        b.wait_text('.result-count', f'{total:,} packages')
+        # Scrolling to the end brings the rest, a page at a time.
+        for _ in range(20):
+            if len(shown_cards(b)) == total:
+                break
+            b.script('window.scrollTo(0, document.documentElement.scrollHeight)')
+            time.sleep(0.3)
+        check(shown_cards(b) == [p['name'] for p in stack.packages], 'scrolling shows every package in order')
+        # The keyboard way: the "Show more" button.
+        b.open('/ui/')
+        wait_until(lambda: len(shown_cards(b)) or None, 30, 'the first cards')
+        before = len(shown_cards(b))
+        button = b.wait_css('.more-results button')
+        # Pressed where it is: scrolling it into view would load the next page by itself.
+        b.script('arguments[0].focus(); arguments[0].click()', button)
+        wait_until(lambda: len(shown_cards(b)) > before, 10, 'more cards after "Show more"')
+        check(b.script("return document.activeElement.classList.contains('card')"), 'focus moves to the first new card')
+        # Search covers the whole catalog, not only the cards in the page.
+        last = stack.packages[-1]['name']
+        search_for(b, last)
+        expected = [p['name'] for p in stack.rpc('search', {'query': last})['packages']]
+        wait_cards(b, expected, f'search for the last package {last!r}')
+
+
 def case_package_versions(paths):
     """The package page: details, version selector from list-versions, deep links, disclaimer."""
     with session(paths, 'package_versions') as (stack, b):
@@ -225,7 +257,7 @@ def case_package_versions(paths):
         check(len(ordered) >= 2, f'kafka has {len(ordered)} versions')
         search_for(b, 'kafka')
         wait_cards(b, ['kafka'], 'kafka alone')
-        b.css('.card').click()
+        b.click(b.css('.card'))
         b.wait_text('main h1', ordered[0])
         select = Select(b.control('Version'))
         check([o.get_attribute('value') for o in select.options] == ordered,
@@ -296,7 +328,7 @@ def case_preview_updates(paths):
         wait_until(lambda: b.field_control(ptr).get_attribute('value') == '2', 10, 'the form to follow the JSON editor')
         wait_preview(b, lambda app: app and app.get('instances') == 2, 'the preview with 2 instances')
         # Download the options, and load a file of options.
-        b.button('Download options').click()
+        b.click(b.button('Download options'))
         version = stack.rpc('describe', {'packageName': 'nginx'})['package']['version']
         path = os.path.join(b.downloads, f'nginx-{version}-options.json')
         wait_until(lambda: os.path.exists(path), 10, f'the downloaded options {path}')
@@ -352,13 +384,13 @@ def case_install_history(paths):
         b.set_value(b.field_control(ptr), '2')
         wait_preview(b, lambda app: app and app.get('instances') == 2, 'the preview with 2 instances')
         b.set_value(b.control('App ID (optional)'), '/web/site')
-        b.button('Install nginx ' + stack.rpc('describe', {'packageName': 'nginx'})['package']['version']).click()
+        b.click(b.button('Install nginx ' + stack.rpc('describe', {'packageName': 'nginx'})['package']['version']))
         done = b.wait_text('.install-result .message-success', 'Installed nginx')
         check('/web/site' in done.text, f'result names the app: {done.text!r}')
         notes = stack.rpc('describe', {'packageName': 'nginx'})['package'].get('postInstallNotes')
         if notes:
             check(notes.split('\n')[0][:30] in done.text, 'post-install notes are shown')
-        b.driver.find_element(By.LINK_TEXT, 'Open the service /web/site').click()
+        b.click(b.driver.find_element(By.LINK_TEXT, 'Open the service /web/site'))
         b.wait_text('main h1', '/web/site')
         check(b.driver.current_url.endswith('/ui/services/web/site'), f'service URL {b.driver.current_url}')
         options = b.wait_css('.json-view')
@@ -370,11 +402,13 @@ def case_install_history(paths):
         check(lefts and all(abs(x) < 1 for x in lefts), f'highlighted lines start at the left edge: {lefts}')
         item = b.wait_css('.timeline-item')
         check('Installed' in item.text and 'nginx' in item.text, f'history: {item.text!r}')
+        b.driver.set_window_size(1280, 1250)
         b.screenshot('service')
+        b.driver.set_window_size(1280, 900)
         # Installing the same app ID again: a clear message, not JSON.
         b.open('/ui/package/nginx')
         b.set_value(b.control('App ID (optional)'), '/web/site')
-        b.css('.install-actions button').click()
+        b.click(b.css('.install-actions button'))
         refused = b.wait_css('.install-result .message-error')
         check('already installed' in refused.text, f'PackageAlreadyInstalled message: {refused.text!r}')
         check('{' not in refused.text, 'no raw JSON in the message')
@@ -391,11 +425,11 @@ def case_update_diff(paths):
     with session(paths, 'update_diff') as (stack, b):
         install_nginx(stack, 'web')
         b.open('/ui/services/web')
-        b.button('Edit options').click()
+        b.click(b.button('Edit options'))
         ptr = instances_pointer(b)
         b.set_value(b.field_control(ptr), '3')
         wait_preview(b, lambda app: app and app.get('instances') == 3, 'the preview of the update')
-        b.button('Review the update…').click()
+        b.click(b.button('Review the update…'))
         dialog = b.wait_css('dialog[open]')
         check(ptr in dialog.text and '3' in dialog.text, f'the diff names the change: {dialog.text!r}')
         b.screenshot('service-update-diff')
@@ -404,15 +438,19 @@ def case_update_diff(paths):
         described = service_options(stack, '/web')
         check(instances_of(described['resolvedOptions']) == 3, f'the service runs with 3 instances: {described}')
         wait_until(lambda: any('Updated' in e.text for e in b.all('.timeline-item')), 10, 'the update in the history')
+        b.driver.set_window_size(1280, 1250)
+        b.script('window.scrollTo(0, 0)')
+        b.screenshot('service-history')
+        b.driver.set_window_size(1280, 900)
         # Nothing changed: no update is sent.
-        b.button('Edit options').click()
-        b.button('Review the update…').click()
+        b.click(b.button('Edit options'))
+        b.click(b.button('Review the update…'))
         b.wait_text('.update-result', 'Nothing to update')
         # Options that would rename the app: the review says so before anything is sent.
         name_ptr = f'/{nginx_section(stack)}/name'
         b.set_value(b.field_control(name_ptr), 'renamed')
         wait_preview(b, lambda app: app and app.get('id') == '/renamed', 'the preview of the renamed app')
-        b.button('Review the update…').click()
+        b.click(b.button('Review the update…'))
         dialog = b.wait_css('dialog[open]')
         check('another ID' in dialog.text, f'the review warns about the new app ID: {dialog.text!r}')
         confirm_dialog(b, 'Cancel')
@@ -432,7 +470,7 @@ def case_rollback(paths):
         install_record = next(r for r in records if r['operation'] == 'install')
         b.open('/ui/services/web')
         item = b.wait_css(f'.timeline-item[data-record="{install_record["id"]}"]')
-        b.button('Roll back to this', item).click()
+        b.click(b.button('Roll back to this', item))
         confirm_dialog(b, 'Roll back')
         b.wait_text('.service-status .message-success', 'Rolled back /web')
         check(instances_of(service_options(stack, '/web')['resolvedOptions']) == 1, 'the install options are back')
@@ -445,13 +483,13 @@ def case_uninstall(paths):
     with session(paths, 'uninstall') as (stack, b):
         install_nginx(stack, 'web')
         b.open('/ui/services/web')
-        b.button('Uninstall…').click()
+        b.click(b.button('Uninstall…'))
         dialog = b.wait_css('dialog[open]')
         check(b.script('return document.activeElement.textContent') == 'Cancel', 'Cancel has the focus in a destructive dialog')
         dialog.send_keys(Keys.ESCAPE)
         wait_until(lambda: not b.all('dialog[open]'), 10, 'Escape to close the dialog')
         check(len(stack.rpc('list', {})['packages']) == 1, 'cancelling keeps the service')
-        b.button('Uninstall…').click()
+        b.click(b.button('Uninstall…'))
         confirm_dialog(b, 'Uninstall /web')
         b.wait_text('main h1', 'Services')
         b.wait_text('.message-success', 'Uninstalled /web')
@@ -479,7 +517,7 @@ def case_repositories(paths):
         b.set_value(b.control('Name'), 'mirror')
         b.set_value(b.control('URL'), f'http://127.0.0.1:{port}/repo')
         b.set_value(b.control('Position (optional)'), '0')
-        b.button('Add repository').click()
+        b.click(b.button('Add repository'))
         b.wait_text('.repo-result .message-success', 'Added the repository mirror')
         rows = wait_until(lambda: [r.text for r in b.all('.repo-table tbody tr')] if len(b.all('.repo-table tbody tr')) == 2 else None,
                           10, 'two repositories')
@@ -496,11 +534,11 @@ def case_repositories(paths):
         b.wait_css('.repo-table')
         b.set_value(b.control('Name'), 'ftp')
         b.set_value(b.control('URL'), 'ftp://example.invalid/repo')
-        b.button('Add repository').click()
+        b.click(b.button('Add repository'))
         error = b.wait_css('.repo-result .message-error')
         check('unsupported scheme' in error.text, f'error message: {error.text!r}')
         # Delete the mirror.
-        b.button('Delete…', b.all('.repo-table tbody tr')[0]).click()
+        b.click(b.button('Delete…', b.all('.repo-table tbody tr')[0]))
         confirm_dialog(b, 'Delete repository')
         b.wait_text('.repo-result .message-success', 'Deleted the repository mirror')
         names = [r['name'] for r in stack.rpc('repository.list', {})['repositories']]
@@ -524,19 +562,19 @@ def case_publish(paths):
         b.drop_file('[data-drop-zone="bundle"]', bundle)
         refused = b.wait_css('.publish-result .message-error')
         check('Replace' in refused.text, f'the refusal suggests replacing: {refused.text!r}')
-        b.control('Replace the version if it is already published').click()
+        b.click(b.control('Replace the version if it is already published'))
         b.css('.drop-zone input[type=file]').send_keys(bundle)
         b.wait_text('.publish-result .message-success', 'Published hello-ui 1.0.0')
         # It is in the catalog.
         b.open('/ui/?q=hello-ui')
         wait_cards(b, ['hello-ui'], 'the published package in the catalog')
-        b.css('.card').click()
+        b.click(b.css('.card'))
         b.wait_text('main h1', 'hello-ui')
         check('local' in b.css('.package-details').text, 'the package page names the local repository')
         # Delete it.
         b.open('/ui/publish')
         row = b.wait_text('.local-table tbody tr', 'hello-ui')
-        b.button('Delete…', row).click()
+        b.click(b.button('Delete…', row))
         confirm_dialog(b, 'Delete package')
         b.wait_text('.publish-result .message-success', 'Deleted hello-ui 1.0.0')
         b.wait_text('.local-packages', 'No package is published here yet')
@@ -550,22 +588,22 @@ def case_token(paths):
         b.expect_failure(r'^/package/install$', 403)
         b.open('/ui/package/nginx')
         install_button = b.wait_css('.install-actions button')
-        install_button.click()
+        b.click(install_button)
         error = b.wait_css('.install-result .message-error')
         check('Authentication required' in error.text, f'401 message: {error.text!r}')
-        b.button('Set token', error).click()
+        b.click(b.button('Set token', error))
         dialog = b.wait_css('dialog[open]')
         field = b.control('API token', dialog)
         field.send_keys('wrong')
-        b.button('Save token', dialog).click()
-        b.css('.install-actions button').click()
+        b.click(b.button('Save token', dialog))
+        b.click(b.css('.install-actions button'))
         b.wait_text('.install-result .message-error', 'Not allowed')
-        b.css('#token-button').click()
+        b.click(b.css('#token-button'))
         field = b.control('API token', b.wait_css('dialog[open]'))
         b.set_value(field, 's3cret')
         field.send_keys(Keys.ENTER)
         check(b.css('#token-button').text == 'Token set', 'the header shows that a token is set')
-        b.css('.install-actions button').click()
+        b.click(b.css('.install-actions button'))
         b.wait_text('.install-result .message-success', 'Installed nginx')
         check(b.script("return sessionStorage.getItem('cosmos-ui.token')") == 's3cret', 'the token is in sessionStorage')
         check(b.script('return localStorage.length') == 0, 'nothing in localStorage')

@@ -1,15 +1,16 @@
 // The catalog: package cards (certified first), search as you type and facets with counts.
-// Cards are built once per catalog and kept, so a keystroke only filters and re-orders existing
-// nodes; the first screenful is inserted at once and the rest in chunks between frames, so a
-// catalog of thousands never blocks typing.
+// The list shows a window of the results (PAGE cards, and PAGE more each time the end of the
+// list comes near), so a keystroke touches at most a page of nodes whatever the catalog's size.
+// Cards are built once per catalog, from a template, and reused.
 import { catalog } from './api.js';
 import { errorBox, loading, pageTitle } from './components.js';
-import { afterPaint, debounce, h, plural, uid, yieldToBrowser } from './dom.js';
+import {
+  afterPaint, debounce, h, plural, uid,
+} from './dom.js';
 import { iconUrl, packageIcon } from './icons.js';
 import { FACET_GROUPS, LICENSE_BUCKETS, filter, licenseBuckets, prepare } from './search.js';
 
-const FIRST_CHUNK = 48;
-const CHUNK = 250;
+const PAGE = 96;
 const TAGS_SHOWN = 12;
 
 // Kept across visits of the page: the prepared entries and their cards, per catalog answer.
@@ -34,23 +35,36 @@ function licenseBadge(result) {
   return name.length > 24 ? `${name.slice(0, 23)}…` : name;
 }
 
+let cardTemplate = null;
+
+function cardSkeleton() {
+  if (!cardTemplate) {
+    cardTemplate = h('li', { class: 'card-item' },
+      h('a', { class: 'card' },
+        h('span', { class: 'card-body' },
+          h('h3', { class: 'card-title' }, h('span', { class: 'card-name' }), ' ', h('span', { class: 'card-version' })),
+          h('span', { class: 'card-description' }),
+          h('span', { class: 'badges' }))));
+  }
+  return cardTemplate.cloneNode(true);
+}
+
 function card(entry) {
   let item = cards.get(entry.name);
   if (item) return item;
   const r = entry.result;
-  const badges = [];
-  if (r.selected === true) badges.push(h('span', { class: 'badge badge-certified' }, 'Certified'));
-  if (r.framework === true) badges.push(h('span', { class: 'badge badge-framework' }, 'Framework'));
-  badges.push(h('span', { class: 'badge badge-license' }, licenseBadge(r)));
-  item = h('li', { class: 'card-item' },
-    h('a', { class: 'card', href: `/ui/package/${encodeURIComponent(r.name)}` },
-      packageIcon(r.name, iconUrl(r.images, 'medium'), 'medium'),
-      h('span', { class: 'card-body' },
-        h('h3', { class: 'card-title' },
-          h('span', { class: 'card-name' }, r.name), ' ',
-          h('span', { class: 'card-version' }, r.currentVersion || '')),
-        h('span', { class: 'card-description' }, entry.description),
-        h('span', { class: 'badges' }, badges))));
+  item = cardSkeleton();
+  const link = item.firstChild;
+  link.href = `/ui/package/${encodeURIComponent(r.name)}`;
+  link.prepend(packageIcon(r.name, iconUrl(r.images, 'medium'), 'medium'));
+  const body = link.lastChild;
+  const [title, description, badges] = body.children;
+  title.firstChild.textContent = r.name;
+  title.lastChild.textContent = r.currentVersion || '';
+  description.textContent = entry.description;
+  if (r.selected === true) badges.append(h('span', { class: 'badge badge-certified' }, 'Certified'));
+  if (r.framework === true) badges.append(h('span', { class: 'badge badge-framework' }, 'Framework'));
+  badges.append(h('span', { class: 'badge badge-license' }, licenseBadge(r)));
   cards.set(entry.name, item);
   return item;
 }
@@ -173,42 +187,80 @@ export function mount(root, { query, signal }) {
     input.focus();
   }
 
-  async function fill(list, section, chosen, generation) {
-    section.hidden = chosen.length === 0;
-    const first = chosen.slice(0, FIRST_CHUNK).map(card);
-    list.replaceChildren(...first);
-    for (let i = FIRST_CHUNK; i < chosen.length; i += CHUNK) {
-      // eslint-disable-next-line no-await-in-loop
-      await yieldToBrowser();
-      if (generation !== state.generation || signal.aborted) return;
-      list.append(...chosen.slice(i, i + CHUNK).map(card));
+  // The window: the first `limit` results are in the lists; the sentinel after them brings the
+  // next page when it comes near the viewport (or when its button is pressed).
+  let shown = [];
+  let limit = PAGE;
+  let placed = 0;
+
+  function place(from, to) {
+    const certifiedCards = [];
+    const communityCards = [];
+    for (let i = from; i < to; i += 1) {
+      const e = shown[i];
+      (e.result.selected === true ? certifiedCards : communityCards).push(card(e));
+    }
+    if (from === 0) {
+      certifiedList.replaceChildren(...certifiedCards);
+      communityList.replaceChildren(...communityCards);
+    } else {
+      certifiedList.append(...certifiedCards);
+      communityList.append(...communityCards);
+    }
+    placed = to;
+    const rest = shown.length - placed;
+    more.hidden = rest <= 0;
+    moreButton.textContent = `Show ${Math.min(rest, PAGE)} more (${rest.toLocaleString()} not shown yet)`;
+    if (rest > 0) {
+      // A fresh observation reports at once whether the sentinel is still near the viewport.
+      nearEnd.unobserve(more);
+      nearEnd.observe(more);
     }
   }
+
+  function showMore() {
+    if (placed >= shown.length) return;
+    limit += PAGE;
+    place(placed, Math.min(limit, shown.length));
+  }
+
+  const moreButton = h('button', { type: 'button', class: 'secondary' });
+  moreButton.addEventListener('click', () => {
+    const first = placed;
+    showMore();
+    const next = shown[first] && cards.get(shown[first].name);
+    if (next) next.firstChild.focus();
+  });
+  const more = h('p', { class: 'more-results', hidden: true }, moreButton);
+  results.append(more);
+  const nearEnd = new IntersectionObserver((items) => {
+    if (items.some((i) => i.isIntersecting)) showMore();
+  }, { rootMargin: '800px 0px' });
 
   function update(eventTime) {
     state.generation += 1;
     const generation = state.generation;
-    const { shown, counts } = filter(entries, state.query, state.selection);
+    const filtered = filter(entries, state.query, state.selection);
+    shown = filtered.shown;
     for (const [key, { countEl, item, input: box }] of facetInputs) {
       const [group, value] = key.split('\n');
-      const n = counts[group].get(value) || 0;
-      countEl.textContent = `(${n})`;
+      const n = filtered.counts[group].get(value) || 0;
+      const text = `(${n})`;
+      if (countEl.textContent !== text) countEl.textContent = text;
       item.classList.toggle('facet-zero', n === 0 && !box.checked);
     }
-    const certified = shown.filter((e) => e.result.selected === true);
-    const community = shown.filter((e) => e.result.selected !== true);
+    let certified = 0;
+    for (const e of shown) if (e.result.selected === true) certified += 1;
+    certifiedSection.hidden = certified === 0;
+    communitySection.hidden = shown.length - certified === 0;
+    limit = PAGE;
+    place(0, Math.min(limit, shown.length));
     const total = entries.length;
     count.textContent = shown.length === total
       ? `${plural(total, 'package')}`
       : `${plural(shown.length, 'package')} of ${total.toLocaleString()}`;
     empty.hidden = shown.length !== 0;
-    if (shown.length === 0) {
-      empty.replaceChildren(...emptyState(total));
-    }
-    const filling = Promise.all([
-      fill(certifiedList, certifiedSection, certified, generation),
-      fill(communityList, communitySection, community, generation),
-    ]);
+    if (shown.length === 0) empty.replaceChildren(...emptyState(total));
     syncUrl();
     afterPaint().then(() => {
       if (generation !== state.generation) return;
@@ -221,7 +273,12 @@ export function mount(root, { query, signal }) {
       }
       root.dataset.searchGeneration = String(generation);
     });
-    return filling;
+  }
+
+  function show(packages) {
+    entries = prepareCatalog(packages);
+    buildFacets();
+    update();
   }
 
   function emptyState(total) {
@@ -258,9 +315,7 @@ export function mount(root, { query, signal }) {
     catalog({ refresh }).then((packages) => {
       if (signal.aborted) return;
       status.replaceChildren();
-      entries = prepareCatalog(packages);
-      buildFacets();
-      update();
+      show(packages);
     }).catch((error) => {
       if (signal.aborted) return;
       status.replaceChildren(errorBox(error, { retry: () => load(true) }));
@@ -272,14 +327,13 @@ export function mount(root, { query, signal }) {
     const before = signature(preparedFor);
     catalog({ refresh: true }).then((packages) => {
       if (signal.aborted || signature(packages) === before) return;
-      entries = prepareCatalog(packages);
-      buildFacets();
-      update();
+      show(packages);
     }).catch(() => {});
   }
 
   return () => {
     syncUrl.cancel();
     document.removeEventListener('keydown', onKey);
+    nearEnd.disconnect();
   };
 }

@@ -91,14 +91,6 @@ export function afterPaint() {
   });
 }
 
-/** Yields to the event loop so input and painting can happen between chunks of work. */
-export function yieldToBrowser() {
-  if (globalThis.scheduler && typeof globalThis.scheduler.yield === 'function') {
-    return globalThis.scheduler.yield();
-  }
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 /** Only http(s) and mailto links from package metadata become links; anything else is text. */
 export function safeUrl(url) {
   if (typeof url !== 'string') return null;

@@ -24,6 +24,17 @@ function describe(value) {
   return JSON.stringify(value);
 }
 
+/** value with the members of each object in the order of the schema's properties, others after. */
+function schemaOrder(value, schema) {
+  if (!isObject(value) || !isObject(schema) || !isObject(schema.properties)) return value;
+  const out = {};
+  for (const [name, property] of Object.entries(schema.properties)) {
+    if (name in value) out[name] = schemaOrder(value[name], property);
+  }
+  for (const [name, v] of Object.entries(value)) if (!(name in out)) out[name] = v;
+  return out;
+}
+
 /** A sentence for one validation error of the server (java-json-tools format). */
 export function errorMessage(error, missingName) {
   const e = error || {};
@@ -74,6 +85,8 @@ export function optionsEditor({ schema, value, defaults, onChange, fileName = 'o
   });
 
   function emit() {
+    // A field emptied and filled again keeps its place in the JSON: members follow the schema.
+    model = schemaOrder(model, schema);
     jsonArea.value = JSON.stringify(model, null, 2);
     jsonError.hidden = true;
     jsonArea.removeAttribute('aria-invalid');

@@ -1,18 +1,46 @@
 // Package icons and screenshots that never show broken. Every icon starts as a generated
 // placeholder (initials on a colour derived from the name); the image replaces it only once it
-// has loaded. Images come through the server's /package/resource proxy, which may be slow or
-// failing when the cluster is offline, so loads are limited to a few at a time (the rest of the
-// page keeps its connections), time out, and an upstream host that could not be reached is not
-// tried again in this page.
+// has loaded. Images come through the server's /package/resource proxy, which holds one of the
+// server's workers while it waits for the upstream host, and that host is often out of reach
+// (an offline cluster). So loads are few at a time, one at a time per host until that host has
+// answered once, they time out, and a host that could not be reached is not tried again for a
+// while (remembered for the browser tab), so the page's own calls never queue behind icons.
 import { h } from './dom.js';
 
 const MAX_PARALLEL = 3;
 const TIMEOUT_MS = 8000;
+const DEAD_HOST_MS = 10 * 60 * 1000;
+const DEAD_HOSTS_KEY = 'cosmos-ui.unreachableHosts';
 
 const cache = new Map(); // url -> Promise<string|null> (an object URL, or null on failure)
-const deadHosts = new Set();
+const goodHosts = new Set();
+const inFlight = new Map(); // host -> loads running
 const queue = [];
 let running = 0;
+
+function deadHosts() {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(DEAD_HOSTS_KEY) || '{}');
+    return stored && typeof stored === 'object' ? stored : {};
+  } catch {
+    return {};
+  }
+}
+
+function isDead(host) {
+  const until = deadHosts()[host];
+  return typeof until === 'number' && until > Date.now();
+}
+
+function markDead(host) {
+  const stored = deadHosts();
+  stored[host] = Date.now() + DEAD_HOST_MS;
+  try {
+    sessionStorage.setItem(DEAD_HOSTS_KEY, JSON.stringify(stored));
+  } catch {
+    // storage full or disabled: the page still works, it just tries again next time
+  }
+}
 
 function upstreamHost(url) {
   try {
@@ -24,24 +52,23 @@ function upstreamHost(url) {
   }
 }
 
-async function fetchImage(url) {
-  const host = upstreamHost(url);
-  if (deadHosts.has(host)) return null;
+async function fetchImage(url, host) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
   try {
     const response = await fetch(url, { signal: controller.signal, credentials: 'same-origin' });
     if (!response.ok) {
-      // 502/504: the proxy could not reach the upstream host; other hosts may still work.
-      if (response.status === 502 || response.status === 504) deadHosts.add(host);
+      // 502/504: the proxy could not reach the upstream host; other statuses concern one image.
+      if (response.status === 502 || response.status === 504) markDead(host);
       return null;
     }
+    goodHosts.add(host);
     const type = response.headers.get('Content-Type') || '';
     if (!type.startsWith('image/')) return null;
     const blob = await response.blob();
     return URL.createObjectURL(blob);
   } catch {
-    deadHosts.add(host);
+    markDead(host);
     return null;
   } finally {
     clearTimeout(timer);
@@ -49,14 +76,24 @@ async function fetchImage(url) {
 }
 
 function pump() {
-  while (running < MAX_PARALLEL && queue.length) {
-    const { url, resolve } = queue.shift();
-    running += 1;
-    fetchImage(url).then((result) => {
-      running -= 1;
-      resolve(result);
-      pump();
-    });
+  for (let i = 0; i < queue.length && running < MAX_PARALLEL;) {
+    const job = queue[i];
+    if (isDead(job.host)) {
+      queue.splice(i, 1);
+      job.resolve(null);
+    } else if (inFlight.get(job.host) && !goodHosts.has(job.host)) {
+      i += 1; // wait until this host has answered once
+    } else {
+      queue.splice(i, 1);
+      running += 1;
+      inFlight.set(job.host, (inFlight.get(job.host) || 0) + 1);
+      fetchImage(job.url, job.host).then((result) => {
+        running -= 1;
+        inFlight.set(job.host, inFlight.get(job.host) - 1);
+        job.resolve(result);
+        pump();
+      });
+    }
   }
 }
 
@@ -64,7 +101,7 @@ function pump() {
 export function loadImage(url) {
   if (!cache.has(url)) {
     cache.set(url, new Promise((resolve) => {
-      queue.push({ url, resolve });
+      queue.push({ url, host: upstreamHost(url), resolve });
       pump();
     }));
   }

@@ -150,7 +150,11 @@ function mountService(root, { params, signal, navigate, flash }) {
   function timeline() {
     if (historyRecords.length === 0) return h('p', { class: 'muted' }, 'No operations are recorded for this service.');
     const current = currentRecordId();
-    return h('ol', { class: 'timeline' }, historyRecords.map((r) => {
+    return h('ol', { class: 'timeline' }, historyRecords.map((r, index) => {
+      // What this operation changed: its options against those of the operation before it.
+      const before = historyRecords[index + 1];
+      const changed = before ? changes(before.options || {}, r.options || {}) : [];
+      const versionChanged = before && before.packageVersion !== r.packageVersion;
       const failed = r.outcome !== 'success';
       const rollback = r.restorable === true && r.id !== current && r.operation !== 'uninstall' && !failed
         ? h('button', { type: 'button', class: 'secondary small', 'aria-label': `Roll back to record ${r.id} (${r.packageName} ${r.packageVersion})` }, 'Roll back to this')
@@ -166,7 +170,12 @@ function mountService(root, { params, signal, navigate, flash }) {
           h('span', { class: 'muted record-id' }, ` #${r.id}`)),
         r.rollbackOf !== undefined ? h('p', { class: 'muted' }, `Restored record #${r.rollbackOf}.`) : null,
         failed && r.error ? h('p', { class: 'field-error' }, errorText(r.error)) : null,
-        h('details', {}, h('summary', {}, 'Options'), jsonView(r.options || {}, new Set(), `Options of record ${r.id}`)),
+        before ? h('p', { class: 'muted record-changes' },
+          versionChanged ? `Version ${before.packageVersion} → ${r.packageVersion}. ` : '',
+          changed.length ? `${changed.length} ${changed.length === 1 ? 'option' : 'options'} changed from #${before.id}.` : `Same options as #${before.id}.`) : null,
+        h('details', {}, h('summary', {}, 'Options'),
+          changed.length ? changeList(changed) : null,
+          jsonView(r.options || {}, new Set(changed.filter((c) => c.kind !== 'removed').map((c) => pointer(c.path))), `Options of record ${r.id}`)),
         rollback ? h('p', {}, rollback) : null);
     }));
   }
