@@ -21,7 +21,7 @@ const cards = new Map();
 function prepareCatalog(packages) {
   if (preparedFor === packages) return prepared;
   preparedFor = packages;
-  prepared = packages.map(prepare);
+  prepared = packages.map((p, order) => Object.assign(prepare(p), { order }));
   cards.clear();
   return prepared;
 }
@@ -33,6 +33,32 @@ function licenseBadge(result) {
   if (buckets.length) return buckets.join(' · ');
   const name = String(licenses[0].name || 'Other');
   return name.length > 24 ? `${name.slice(0, 23)}…` : name;
+}
+
+const cardOrder = new WeakMap(); // card -> its package's position in the catalog
+
+/**
+ * Makes list's children exactly `wanted` (cards in catalog order) while moving as few nodes as
+ * possible: cards that stay are not touched, so the browser restyles only what changed.
+ */
+function syncList(list, wanted) {
+  let node = list.firstChild;
+  for (const item of wanted) {
+    const at = cardOrder.get(item);
+    // Cards before this one in catalog order are not wanted any more.
+    while (node && node !== item && cardOrder.get(node) < at) {
+      const next = node.nextSibling;
+      node.remove();
+      node = next;
+    }
+    if (node === item) node = node.nextSibling;
+    else list.insertBefore(item, node);
+  }
+  while (node) {
+    const next = node.nextSibling;
+    node.remove();
+    node = next;
+  }
 }
 
 let cardTemplate = null;
@@ -65,6 +91,7 @@ function card(entry) {
   if (r.selected === true) badges.append(h('span', { class: 'badge badge-certified' }, 'Certified'));
   if (r.framework === true) badges.append(h('span', { class: 'badge badge-framework' }, 'Framework'));
   badges.append(h('span', { class: 'badge badge-license' }, licenseBadge(r)));
+  cardOrder.set(item, entry.order);
   cards.set(entry.name, item);
   return item;
 }
@@ -193,20 +220,15 @@ export function mount(root, { query, signal }) {
   let limit = PAGE;
   let placed = 0;
 
-  function place(from, to) {
+  function place(to) {
     const certifiedCards = [];
     const communityCards = [];
-    for (let i = from; i < to; i += 1) {
+    for (let i = 0; i < to; i += 1) {
       const e = shown[i];
       (e.result.selected === true ? certifiedCards : communityCards).push(card(e));
     }
-    if (from === 0) {
-      certifiedList.replaceChildren(...certifiedCards);
-      communityList.replaceChildren(...communityCards);
-    } else {
-      certifiedList.append(...certifiedCards);
-      communityList.append(...communityCards);
-    }
+    syncList(certifiedList, certifiedCards);
+    syncList(communityList, communityCards);
     placed = to;
     const rest = shown.length - placed;
     more.hidden = rest <= 0;
@@ -221,7 +243,7 @@ export function mount(root, { query, signal }) {
   function showMore() {
     if (placed >= shown.length) return;
     limit += PAGE;
-    place(placed, Math.min(limit, shown.length));
+    place(Math.min(limit, shown.length));
   }
 
   const moreButton = h('button', { type: 'button', class: 'secondary' });
@@ -254,7 +276,7 @@ export function mount(root, { query, signal }) {
     certifiedSection.hidden = certified === 0;
     communitySection.hidden = shown.length - certified === 0;
     limit = PAGE;
-    place(0, Math.min(limit, shown.length));
+    place(Math.min(limit, shown.length));
     const total = entries.length;
     count.textContent = shown.length === total
       ? `${plural(total, 'package')}`

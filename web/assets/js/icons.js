@@ -2,9 +2,9 @@
 // placeholder (initials on a colour derived from the name); the image replaces it only once it
 // has loaded. Images come through the server's /package/resource proxy, which holds one of the
 // server's workers while it waits for the upstream host, and that host is often out of reach
-// (an offline cluster). So loads are few at a time, one at a time per host until that host has
-// answered once, they time out, and a host that could not be reached is not tried again for a
-// while (remembered for the browser tab), so the page's own calls never queue behind icons.
+// (an offline cluster). So loads are few at a time, and only one at a time goes to a host that
+// has not answered yet; they time out, and a host that could not be reached is not tried again
+// for a while (remembered for the browser tab), so the page's own calls never queue behind icons.
 import { h } from './dom.js';
 
 const MAX_PARALLEL = 3;
@@ -14,7 +14,6 @@ const DEAD_HOSTS_KEY = 'cosmos-ui.unreachableHosts';
 
 const cache = new Map(); // url -> Promise<string|null> (an object URL, or null on failure)
 const goodHosts = new Set();
-const inFlight = new Map(); // host -> loads running
 const queue = [];
 let running = 0;
 
@@ -75,21 +74,33 @@ async function fetchImage(url, host) {
   }
 }
 
+let probing = 0; // loads running for hosts that have not answered yet (at most one)
+// The page's own first calls go first: icons wait a moment after the page starts.
+let started = false;
+setTimeout(() => {
+  started = true;
+  pump();
+}, 500);
+
 function pump() {
+  if (!started) return;
   for (let i = 0; i < queue.length && running < MAX_PARALLEL;) {
     const job = queue[i];
+    const known = goodHosts.has(job.host);
     if (isDead(job.host)) {
       queue.splice(i, 1);
       job.resolve(null);
-    } else if (inFlight.get(job.host) && !goodHosts.has(job.host)) {
-      i += 1; // wait until this host has answered once
+    } else if (!known && probing > 0) {
+      // One host of unknown health at a time: a host out of reach holds a server worker
+      // until its timeout, and the server has few of them.
+      i += 1;
     } else {
       queue.splice(i, 1);
       running += 1;
-      inFlight.set(job.host, (inFlight.get(job.host) || 0) + 1);
+      if (!known) probing += 1;
       fetchImage(job.url, job.host).then((result) => {
         running -= 1;
-        inFlight.set(job.host, inFlight.get(job.host) - 1);
+        if (!known) probing -= 1;
         job.resolve(result);
         pump();
       });
