@@ -118,7 +118,7 @@ export function optionsEditor({ schema, value, defaults, onChange, fileName = 'o
     control.setAttribute('aria-describedby', describedBy.join(' '));
     if (required) control.setAttribute('aria-required', 'true');
     const label = h('label', { for: id }, titleOf(schema, name),
-      required ? h('span', { class: 'required', title: 'required' }, ' *') : null,
+      required ? h('span', { class: 'required', 'aria-hidden': 'true' }, ' *') : null,
       required ? h('span', { class: 'visually-hidden' }, ' (required)') : null);
     const wrapper = h('div', { class: `field${inline ? ' field-inline' : ''}` },
       inline ? [control, label] : [label, control], help, errorEl);
@@ -275,7 +275,7 @@ export function optionsEditor({ schema, value, defaults, onChange, fileName = 'o
     const add = h('button', { type: 'button', class: 'secondary small' }, 'Add item');
     const wrapper = h('fieldset', { class: 'field field-array', 'aria-describedby': `${helpId} ${errorEl.id}` },
       h('legend', { id: legendId }, titleOf(schema, name),
-        required ? h('span', { class: 'required', title: 'required' }, ' *') : null,
+        required ? h('span', { class: 'required', 'aria-hidden': 'true' }, ' *') : null,
         required ? h('span', { class: 'visually-hidden' }, ' (required)') : null),
       typeof schema.description === 'string' ? h('p', { class: 'help', id: helpId }, schema.description) : null,
       errorEl, list, add);
@@ -332,7 +332,7 @@ export function optionsEditor({ schema, value, defaults, onChange, fileName = 'o
     const headingLevel = Math.min(6, 2 + depth);
     const section = h('fieldset', { class: `section depth-${Math.min(depth, 4)}` },
       h('legend', {}, h('span', { class: `section-title level-${headingLevel}` }, titleOf(schema, name)),
-        required ? h('span', { class: 'required', title: 'required' }, ' *') : null),
+        required ? h('span', { class: 'required', 'aria-hidden': 'true' }, ' *') : null),
       typeof schema.description === 'string' && schema.description
         ? h('p', { class: 'help' }, schema.description) : null,
       errorEl);

@@ -35,8 +35,8 @@ export function mount(root, { signal }) {
   const index = h('input', { id: indexId, type: 'number', min: '0', step: '1', inputmode: 'numeric' });
   const add = h('button', { type: 'submit', class: 'primary' }, 'Add repository');
   const form = h('form', { class: 'repo-form', novalidate: true },
-    h('div', { class: 'field' }, h('label', { for: nameId }, 'Name', h('span', { class: 'required', title: 'required' }, ' *')), name),
-    h('div', { class: 'field' }, h('label', { for: uriId }, 'URL', h('span', { class: 'required', title: 'required' }, ' *')), uri,
+    h('div', { class: 'field' }, h('label', { for: nameId }, 'Name', h('span', { class: 'required', 'aria-hidden': 'true' }, ' *')), name),
+    h('div', { class: 'field' }, h('label', { for: uriId }, 'URL', h('span', { class: 'required', 'aria-hidden': 'true' }, ' *')), uri,
       h('p', { class: 'help' }, 'An http or https address of a Universe repository (for example the output of repo-tool serve).')),
     h('div', { class: 'field' }, h('label', { for: indexId }, 'Position (optional)'), index,
       h('p', { class: 'help' }, '0 is the highest priority; leave empty to add it last.')),
