@@ -29,6 +29,7 @@
 #include "cosmos/http/listener.h"
 #include "cosmos/http/metrics.h"
 #include "cosmos/http/router.h"
+#include "cosmos/http/ui_embedded.h"
 #include "cosmos/server_config.h"
 #include "cosmos/upstream_log.h"
 #include "universe/embedded_universe.h"
@@ -243,6 +244,8 @@ int main(int argc, char** argv) {
         context.proxy_timeout = std::chrono::seconds(config.fetch_timeout_seconds);
         cosmos::http::Router router;
         cosmos::http::register_routes(router, context);
+        auto ui = cosmos::http::embedded_ui(codec.gzip);
+        cosmos::http::register_ui_routes(router, *ui);
         router.set_observer([&](const cosmos::http::RequestRecord& r) {
             metrics.observe(r);
             if (r.error_type.empty()) {

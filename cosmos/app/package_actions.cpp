@@ -7,7 +7,7 @@ namespace cosmos::app {
 SelectedPackage select_package(std::shared_ptr<const core::Catalog> catalog,
                                const std::string& name, const std::optional<std::string>& version) {
     const auto& entry = catalog->select(name, version);
-    return {entry.package, *entry.repository_uri, std::move(catalog)};
+    return {entry.package, *entry.repository_uri, std::move(catalog), *entry.repository_name};
 }
 
 core::RenderedApp render_package(const SelectedPackage& selected, const core::Json& options,

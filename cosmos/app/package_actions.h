@@ -16,6 +16,7 @@ struct SelectedPackage {
     const core::Package* package = nullptr;
     std::string source_uri;
     std::shared_ptr<const core::Catalog> catalog;  ///< keeps the package alive
+    std::string source_name;                       ///< the name of that repository
 };
 
 /// describe / render / install selection (PackageNotFound, VersionNotFound).

@@ -74,7 +74,7 @@ Catalog::Catalog(std::vector<std::shared_ptr<const RepositoryContent>> repositor
     std::vector<CatalogEntry> all;
     for (std::size_t i = 0; i < repositories_.size(); ++i) {
         for (const auto& p : repositories_[i]->packages) {
-            all.push_back({&p, i, &repositories_[i]->uri});
+            all.push_back({&p, i, &repositories_[i]->uri, &repositories_[i]->name});
             if (p.resource) {
                 for (auto& url : resource_urls(*p.resource))
                     allowed_urls_.insert(std::move(url));
@@ -127,6 +127,8 @@ std::vector<SearchResult> Catalog::search(const std::optional<std::string>& quer
         r.selected = first.selected;
         if (first.resource && first.resource->images) r.images = first.resource->images;
         r.licenses = first.licenses;
+        // Cosmos: the first repository that has the name supplies the result.
+        r.repository = {*entries_[i].repository_name, *entries_[i].repository_uri};
         std::size_t j = i;
         for (; j < entries_.size() && entries_[j].package->name == first.name; ++j) {
             r.versions.emplace_back(entries_[j].package->version.str(),
@@ -236,7 +238,12 @@ Json encode_search_result(const SearchResult& r, const UrlRewriter& rewrite) {
             licenses.push_back(Json{{"name", l.name}, {"url", l.url}});
         out["licenses"] = std::move(licenses);
     }
+    out["repository"] = encode_package_source(r.repository);
     return out;
+}
+
+Json encode_package_source(const PackageSource& source) {
+    return Json{{"name", source.name}, {"uri", source.uri}};
 }
 
 }  // namespace cosmos::core

@@ -27,7 +27,17 @@ struct CatalogEntry {
     const Package* package = nullptr;
     std::size_t repository_index = 0;  ///< 0 = highest priority
     const std::string* repository_uri = nullptr;
+    const std::string* repository_name = nullptr;
 };
+
+/// The repository a package was taken from (our addition to search and describe answers).
+struct PackageSource {
+    std::string name;
+    std::string uri;
+};
+
+/// {"name", "uri"}: the `repository` member of search results and describe answers.
+Json encode_package_source(const PackageSource& source);
 
 /// One row of a search result.
 struct SearchResult {
@@ -40,13 +50,14 @@ struct SearchResult {
     std::optional<bool> selected;
     std::optional<Images> images;
     std::optional<std::vector<License>> licenses;  ///< our addition; clients ignore it
+    PackageSource repository;  ///< our addition: the repository of the first entry of the name
 };
 
 /// Rewrites a resource URL for a response (the /package/resource proxy form) or returns it.
 using UrlRewriter = std::function<std::string(const std::string&)>;
 
 /// The search response element: name, currentVersion, versions, description, framework, tags,
-/// selected?, images? (URLs rewritten), licenses?.
+/// selected?, images? (URLs rewritten), licenses?, repository.
 Json encode_search_result(const SearchResult& result, const UrlRewriter& rewrite);
 
 /// The packages of all configured repositories, merged with Cosmos's rules. Immutable; cheap to

@@ -148,9 +148,13 @@ HttpResponse describe(ServerContext& ctx, const HttpRequest& request) {
     }
     auto selected = app::select_package(catalog, body.package_name, body.package_version);
     core::Package package = rewritten(*selected.package, rewriter(r));
+    // Our addition (clients ignore unknown members): the repository the package comes from.
+    core::Json source = core::encode_package_source({selected.source_name, selected.source_uri});
     HttpResponse response;
     if (r.response_index == 1) {
-        response = json_response(r, core::encode_describe_v2(package));
+        core::Json flat = core::encode_describe_v2(package);
+        flat["repository"] = std::move(source);
+        response = json_response(r, flat);
     } else {
         core::Json answer{{"package", core::encode_package(package)}};
         // Every publish or removal rebuilds the catalog, so the digest is part of what the
@@ -161,6 +165,7 @@ HttpResponse describe(ServerContext& ctx, const HttpRequest& request) {
                 answer["sha256"] = *digest;
             }
         }
+        answer["repository"] = std::move(source);
         response = json_response(r, answer);
     }
     cache.put(catalog, key, std::make_shared<const std::string>(response.body));

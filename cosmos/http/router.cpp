@@ -34,11 +34,31 @@ void Router::add(std::string method, std::string path, std::string name, Route r
     routes_[{std::move(method), std::move(path)}] = {std::move(name), std::move(route)};
 }
 
+void Router::add_prefix(std::string method, std::string prefix, std::string name, Route route) {
+    prefixes_[{std::move(method), std::move(prefix)}] = {std::move(name), std::move(route)};
+}
+
 std::vector<std::string> Router::route_names() const {
     std::vector<std::string> out;
     for (const auto& [key, entry] : routes_)
         out.push_back(entry.name);
+    for (const auto& [key, entry] : prefixes_)
+        out.push_back(entry.name);
     return out;
+}
+
+const Router::Entry* Router::find(const std::string& method, const std::string& path) const {
+    if (auto it = routes_.find({method, path}); it != routes_.end()) return &it->second;
+    const Entry* found = nullptr;
+    std::size_t longest = 0;
+    for (const auto& [key, entry] : prefixes_) {
+        const auto& [m, prefix] = key;
+        if (m == method && prefix.size() >= longest && path.rfind(prefix, 0) == 0) {
+            found = &entry;
+            longest = prefix.size();
+        }
+    }
+    return found;
 }
 
 HttpResponse Router::handle(const HttpRequest& request) const noexcept {
@@ -48,14 +68,14 @@ HttpResponse Router::handle(const HttpRequest& request) const noexcept {
     record.path = request.path;
     HttpResponse response;
     try {
-        auto it = routes_.find({request.method, request.path});
-        if (it == routes_.end()) {
+        const Entry* entry = find(request.method, request.path);
+        if (!entry) {
             record.endpoint = "unknown";
             response.status = 404;
         } else {
-            record.endpoint = it->second.name;
+            record.endpoint = entry->name;
             try {
-                response = it->second.route(request);
+                response = entry->route(request);
             } catch (const core::Error& e) {
                 record.error_type = e.type();
                 response = error_response(e);

@@ -24,9 +24,10 @@ struct RequestRecord {
     std::string error_detail;
 };
 
-/// Dispatches requests to routes by method and exact path, and is the one place where errors
-/// become HTTP responses: a core::Error becomes its Cosmos error body, any other exception a 500
-/// unhandled_exception. Unknown paths and wrong methods get 404 with an empty body (as Cosmos).
+/// Dispatches requests to routes by method and exact path (then by path prefix), and is the one
+/// place where errors become HTTP responses: a core::Error becomes its Cosmos error body, any
+/// other exception a 500 unhandled_exception. Unknown paths and wrong methods get 404 with an
+/// empty body (as Cosmos).
 class Router {
 public:
     using Route = std::function<HttpResponse(const HttpRequest&)>;
@@ -34,6 +35,10 @@ public:
 
     /// Registers a route; name labels it in logs and metrics.
     void add(std::string method, std::string path, std::string name, Route route);
+
+    /// Registers a route for every path that starts with prefix and has no exact route; the
+    /// longest matching prefix wins.
+    void add_prefix(std::string method, std::string prefix, std::string name, Route route);
 
     /// Called after every request (must be thread-safe).
     void set_observer(Observer observer) { observer_ = std::move(observer); }
@@ -53,7 +58,10 @@ private:
         std::string name;
         Route route;
     };
+    const Entry* find(const std::string& method, const std::string& path) const;
+
     std::map<std::pair<std::string, std::string>, Entry> routes_;
+    std::map<std::pair<std::string, std::string>, Entry> prefixes_;  ///< (method, prefix)
     Observer observer_;
 };
 

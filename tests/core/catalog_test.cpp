@@ -140,7 +140,26 @@ TEST_CASE("search results carry versions, first entry's fields and licenses", "[
         encoded.dump() ==
         R"({"name":"x","currentVersion":"2","versions":{"2":2,"1":1},"description":"new",)"
         R"("framework":true,"tags":["a"],"images":{"icon-small":"http://h/package/resource?url=https://i/s.png"},)"
-        R"("licenses":[{"name":"MIT License","url":"https://opensource.org/licenses/MIT"}]})");
+        R"("licenses":[{"name":"MIT License","url":"https://opensource.org/licenses/MIT"}],)"
+        R"("repository":{"name":"one","uri":"https://one/repo"}})");
+}
+
+TEST_CASE("search results name the first repository that has the package", "[core][catalog]") {
+    // kafka is in both; the higher-priority repository supplies the result even though the other
+    // has a newer release. zk is only in the second one.
+    Catalog c({repo("one", {pkg("kafka", "1.0", 1)}),
+               repo("two", {pkg("kafka", "2.0", 7), pkg("zk", "3.4", 0)})});
+    auto results = c.search(std::nullopt);
+    REQUIRE(names(results) == std::vector<std::string>{"kafka", "zk"});
+    CHECK(results[0].current_version == "1.0");
+    CHECK(results[0].repository.name == "one");
+    CHECK(results[0].repository.uri == "https://one/repo");
+    CHECK(results[1].repository.name == "two");
+    CHECK(cosmos::core::encode_search_result(results[1], nullptr)["repository"] ==
+          Json{{"name", "two"}, {"uri", "https://two/repo"}});
+    // Selection agrees: describe of the latest kafka comes from "one".
+    CHECK(*c.select("kafka", std::nullopt).repository_name == "one");
+    CHECK(*c.select("kafka", std::string("2.0")).repository_name == "two");
 }
 
 TEST_CASE("list-versions, upgradesTo and downgradesTo", "[core][catalog]") {

@@ -102,6 +102,14 @@ TEST_CASE("a fresh server serves the bundled Universe without any network", "[e2
         REQUIRE(packages.size() == 1);
         CHECK(packages[0]["name"] == "kafka");
         CHECK(packages[0]["licenses"][0]["name"] == "Apache License 2.0");
+        // Our addition: where the package comes from.
+        CHECK(packages[0]["repository"] == Json{{"name", "Universe"}, {"uri", "builtin:universe"}});
+    }
+    for (const char* version : {"v3", "v2"}) {
+        auto d = package_rpc(server.port(), Cli::kPython, "describe",
+                             Json{{"packageName", "nginx"}}, version);
+        REQUIRE(d.status == 200);
+        CHECK(d.json()["repository"] == Json{{"name", "Universe"}, {"uri", "builtin:universe"}});
     }
     auto list = package_rpc(server.port(), Cli::kGo, "repository.list", nullptr);
     CHECK(list.status == 200);

@@ -10,3 +10,8 @@ universe_add_test(test_http_wire
 universe_add_test(test_http_router
     SOURCES http/router_test.cpp
     LIBS cosmos_http cosmos_http_listener)
+
+# The web UI as the router serves it (shell, assets, ETag, gzip), next to the API routes.
+universe_add_test(test_http_ui
+    SOURCES http/ui_assets_test.cpp
+    LIBS cosmos_http_ui web_embedded cosmos_adapter_gzip cosmos_adapter_digest)
