@@ -134,7 +134,7 @@ TEST_CASE("/repo serves each release's file with the requested type", "[core][re
     }
 }
 
-TEST_CASE("plain files are served by name; everything else is not found", "[core][repo_serving]") {
+TEST_CASE("plain files are served by name, everything else is not found", "[core][repo_serving]") {
     struct Row {
         std::string path;
         Kind kind;

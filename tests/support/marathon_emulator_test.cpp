@@ -268,7 +268,7 @@ TEST_CASE("marathon: ids are normalised and groups may not clash with apps", "[s
     CHECK(marathon.apps().size() == 1);
 }
 
-TEST_CASE("marathon: GET one app, a group, versions; 404 wording", "[support]") {
+TEST_CASE("marathon: GET one app, a group, versions, 404 wording", "[support]") {
     MarathonEmulator marathon(no_schema());
     REQUIRE(post_app(marathon, simple_app("/grp/a")).status == 201);
     REQUIRE(post_app(marathon, simple_app("/grp/b")).status == 201);
@@ -346,7 +346,7 @@ TEST_CASE("marathon: GET /v2/apps filters by id, cmd and label selectors", "[sup
     CHECK(is_json(bad));
 }
 
-TEST_CASE("marathon: GET /v2/apps embeds counts and deployments; accepts app.* and apps.*",
+TEST_CASE("marathon: GET /v2/apps embeds counts and deployments, accepts app.* and apps.*",
           "[support]") {
     MarathonEmulator marathon(no_schema());
     REQUIRE(post_app(marathon, simple_app("/a")).status == 201);
@@ -365,7 +365,7 @@ TEST_CASE("marathon: GET /v2/apps embeds counts and deployments; accepts app.* a
     CHECK(more["taskStats"] == Json::object());
 }
 
-TEST_CASE("marathon: PUT creates (201) or updates (200); partialUpdate merges or replaces",
+TEST_CASE("marathon: PUT creates (201) or updates (200), partialUpdate merges or replaces",
           "[support]") {
     MarathonEmulator marathon(no_schema());
     auto created = put_app(marathon, "/svc", {{"cmd", "v1"}, {"env", {{"A", "1"}}}});
@@ -481,7 +481,7 @@ TEST_CASE("marathon: deployments finish after N polls and lock their apps", "[su
     CHECK(put_app(marathon, "/slow", {{"cmd", "x"}}).status == 200);
 }
 
-TEST_CASE("marathon: force overrides locks; DELETE defaults to force=true", "[support]") {
+TEST_CASE("marathon: force overrides locks, DELETE defaults to force=true", "[support]") {
     MarathonEmulator marathon(no_schema());
     marathon.set_deployment_mode(DeploymentMode::never());
     REQUIRE(post_app(marathon, simple_app("/a")).status == 201);
@@ -527,7 +527,7 @@ TEST_CASE("marathon: DELETE /v2/deployments cancels (202) or rolls back (200)", 
     CHECK(marathon.complete_deployment(second) == false);
 }
 
-TEST_CASE("marathon: deployments after a delay; deletion visible after completion", "[support]") {
+TEST_CASE("marathon: deployments after a delay, deletion visible after completion", "[support]") {
     MarathonEmulator marathon(no_schema());
     marathon.set_deployment_mode(DeploymentMode::after_delay(200ms));
     REQUIRE(post_app(marathon, simple_app("/timed")).status == 201);
@@ -691,7 +691,7 @@ TEST_CASE("marathon: malformed, oversized, wrongly typed answers and PUT without
     CHECK((*marathon.app("/a"))["cmd"] == "changed");
 }
 
-TEST_CASE("marathon: every answer is JSON; ping and info", "[support]") {
+TEST_CASE("marathon: every answer is JSON, ping and info", "[support]") {
     MarathonEmulator marathon(no_schema());
     auto ping = get(marathon, "/ping");
     CHECK(ping.status == 200);
