@@ -21,3 +21,13 @@ universe_add_test(test_e2e_publish
     SOURCES e2e/publish_e2e_test.cpp adapters/raw_zip.cpp
     LIBS universe_e2e_support universe_test_support cosmos_core cosmos_adapter_digest ZLIB::ZLIB)
 add_dependencies(test_e2e_publish cosmos-server repo-tool)
+
+# Crash safety: kill -9 during writes, 100 times (label "slow"; CI runs it). Extra server arguments
+# from UNIVERSE_CRASH_SERVER_ARGS select another store.
+add_executable(test_e2e_crash e2e/crash_test.cpp adapters/raw_zip.cpp)
+target_link_libraries(test_e2e_crash PRIVATE
+    universe_test_main universe_e2e_support cosmos_core cosmos_adapter_digest SQLiteCpp ZLIB::ZLIB
+    universe_warnings)
+catch_discover_tests(test_e2e_crash TEST_PREFIX "test_e2e_crash:"
+    PROPERTIES TIMEOUT 1200 LABELS slow)
+add_dependencies(test_e2e_crash cosmos-server)
