@@ -29,6 +29,7 @@
 #include "cosmos/http/listener.h"
 #include "cosmos/http/metrics.h"
 #include "cosmos/http/router.h"
+#include "cosmos/server_auth.h"
 #include "cosmos/server_config.h"
 #include "universe/embedded_universe.h"
 
@@ -124,6 +125,18 @@ int main(int argc, char** argv) {
     const auto& config = *parsed.config;
     Logger logger(parse_level(config.log_level));
 
+    // Authentication is settled before anything else starts: a bad file stops the server here.
+    cosmos::adapters::SystemClock auth_clock;
+    std::unique_ptr<cosmos::ServerAuth> auth;
+    try {
+        auth = std::make_unique<cosmos::ServerAuth>(config, auth_clock);
+    } catch (const std::exception& e) {
+        logger.log(Level::kError, "%s", e.what());
+        return 2;
+    }
+    for (const auto& notice : auth->notices())
+        logger.log(auth->warn() ? Level::kWarn : Level::kInfo, "%s", notice.c_str());
+
     // Signals are handled by the main thread only: block them before any thread starts.
     sigset_t signals;
     sigemptyset(&signals);
@@ -209,6 +222,7 @@ int main(int argc, char** argv) {
         context.proxy_timeout = std::chrono::seconds(config.fetch_timeout_seconds);
         cosmos::http::Router router;
         cosmos::http::register_routes(router, context);
+        if (auto guard = auth->guard()) router.set_guard(std::move(*guard));
         router.set_observer([&](const cosmos::http::RequestRecord& r) {
             metrics.observe(r);
             if (r.error_type.empty()) {

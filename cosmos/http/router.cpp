@@ -30,6 +30,7 @@ HttpResponse Router::handle(const HttpRequest& request) const noexcept {
         } else {
             record.endpoint = it->second.name;
             try {
+                if (guard_) guard_(request, it->second.name);
                 response = it->second.route(request);
             } catch (const core::Error& e) {
                 record.error_type = e.type();

@@ -22,6 +22,12 @@ universe_add_test(test_e2e_publish
     LIBS universe_e2e_support universe_test_support cosmos_core cosmos_adapter_digest ZLIB::ZLIB)
 add_dependencies(test_e2e_publish cosmos-server repo-tool)
 
+# Authentication and roles against the real binary, with keys made at test time.
+universe_add_test(test_e2e_auth
+    SOURCES e2e/auth_e2e_test.cpp adapters/raw_zip.cpp
+    LIBS universe_e2e_support universe_test_jwt cosmos_core cosmos_adapter_digest ZLIB::ZLIB)
+add_dependencies(test_e2e_auth cosmos-server repo-tool)
+
 # Crash safety: kill -9 during writes, 100 times (label "slow"; CI runs it). Extra server arguments
 # from UNIVERSE_CRASH_SERVER_ARGS select another store.
 add_executable(test_e2e_crash e2e/crash_test.cpp adapters/raw_zip.cpp)

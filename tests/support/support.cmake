@@ -33,3 +33,10 @@ universe_add_test(test_support
     LIBS universe_test_support)
 # emulator_main_test.cpp runs the binary.
 add_dependencies(test_support cosmos-emulator)
+
+# RSA keys and JWTs made at test time for the authentication tests.
+add_library(universe_test_jwt STATIC support/test_jwt.cpp)
+target_include_directories(universe_test_jwt PUBLIC ${PROJECT_SOURCE_DIR})
+target_link_libraries(universe_test_jwt
+    PUBLIC nlohmann_json::nlohmann_json
+    PRIVATE OpenSSL::Crypto universe_warnings)
