@@ -80,13 +80,19 @@ ServerAuth::ServerAuth(const ServerConfig& config, app::Clock& clock) {
     } catch (const core::Error& e) {
         throw std::runtime_error(e.what());
     }
+    auto count = [](std::size_t n, const char* what) {
+        return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+    };
     std::string summary = "authentication on (" + *config.auth_file +
-                          "): " + std::to_string(table.token_digests.size()) + " tokens, " +
-                          std::to_string(table.uids.size()) + " JWT users";
+                          "): " + count(table.token_digests.size(), "token") + ", " +
+                          count(table.uids.size(), "JWT user");
     if (jwt_) summary += ", JWTs checked with " + *config.jwt_public_key;
     if (table.token_digests.empty() && table.uids.empty()) {
         warn_ = true;
         summary += "; the file grants no role, so every request but /health is refused";
+    } else if (!jwt_ && !table.uids.empty()) {
+        warn_ = true;
+        summary += "; without --jwt-public-key no JWT is accepted, so its uid lines grant nothing";
     }
     notices_.push_back(std::move(summary));
     authenticator_ = std::make_unique<app::Authenticator>(

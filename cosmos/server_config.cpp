@@ -135,8 +135,7 @@ const std::vector<Option>& options() {
              return set_unsigned(c.sdk_poll_ms, v) && c.sdk_poll_ms > 0;
          }},
         {"auth-file", "COSMOS_AUTH_FILE",
-         "turns on authentication: lines '<role> sha256:<hex>' or '<role> uid:<uid>', roles "
-         "read, install, publish, admin",
+         "turns on authentication: '<role> sha256:<hex>' and '<role> uid:<uid>' lines",
          [](ServerConfig& c, const std::string& v) {
              c.auth_file = v;
              return !v.empty();

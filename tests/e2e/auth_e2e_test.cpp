@@ -429,10 +429,15 @@ TEST_CASE("auth: a non-loopback address needs --auth-file or --allow-unauthentic
     CHECK_THAT(refused.output, Catch::Contains("--allow-unauthenticated"));
     CHECK_FALSE(fs::exists(dir / "data"));  // refused before anything was created
 
-    // Allowed on request, with a warning; `timeout` ends it after start-up.
-    auto open = run_command("timeout -s TERM 4 " + base + " --allow-unauthenticated");
-    CHECK_THAT(open.output, Catch::Contains("WARN serving 0.0.0.0:0 WITHOUT authentication"));
-    CHECK_THAT(open.output, Catch::Contains("listening on 0.0.0.0:"));
+    // Allowed on request, by option or environment, with a warning; `timeout` ends it after
+    // start-up.
+    for (std::string how : {"timeout -s TERM 4 " + base + " --allow-unauthenticated",
+                            "COSMOS_ALLOW_UNAUTHENTICATED=true timeout -s TERM 4 " + base}) {
+        INFO(how);
+        auto open = run_command(how);
+        CHECK_THAT(open.output, Catch::Contains("WARN serving 0.0.0.0:0 WITHOUT authentication"));
+        CHECK_THAT(open.output, Catch::Contains("listening on 0.0.0.0:"));
+    }
 
     // With an auth file it starts, and the environment variable works as the option does.
     write_text(dir / "auth.txt", "admin uid:alice\n");
