@@ -30,6 +30,7 @@
 #include "cosmos/http/metrics.h"
 #include "cosmos/http/router.h"
 #include "cosmos/http/ui_embedded.h"
+#include "cosmos/server_auth.h"
 #include "cosmos/server_config.h"
 #include "cosmos/upstream_log.h"
 #include "universe/embedded_universe.h"
@@ -143,6 +144,18 @@ int main(int argc, char** argv) {
     const auto& config = *parsed.config;
     Logger logger(parse_level(config.log_level));
 
+    // Authentication is settled before anything else starts: a bad file stops the server here.
+    cosmos::adapters::SystemClock auth_clock;
+    std::unique_ptr<cosmos::ServerAuth> auth;
+    try {
+        auth = std::make_unique<cosmos::ServerAuth>(config, auth_clock);
+    } catch (const std::exception& e) {
+        logger.log(Level::kError, "%s", e.what());
+        return 2;
+    }
+    for (const auto& notice : auth->notices())
+        logger.log(auth->warn() ? Level::kWarn : Level::kInfo, "%s", notice.c_str());
+
     // Signals are handled by the main thread only: block them before any thread starts.
     sigset_t signals;
     sigemptyset(&signals);
@@ -246,6 +259,7 @@ int main(int argc, char** argv) {
         cosmos::http::register_routes(router, context);
         auto ui = cosmos::http::embedded_ui(codec.gzip);
         cosmos::http::register_ui_routes(router, *ui);
+        if (auto guard = auth->guard()) router.set_guard(std::move(*guard));
         router.set_observer([&](const cosmos::http::RequestRecord& r) {
             metrics.observe(r);
             if (r.error_type.empty()) {

@@ -13,7 +13,20 @@ struct Option {
     const char* env;
     const char* help;
     std::function<bool(ServerConfig&, const std::string&)> set;
+    bool flag_only =
+        false;  ///< takes no value on the command line; "true"/"false" in the environment
 };
+
+bool set_bool(bool& out, const std::string& v) {
+    if (v == "true" || v == "1") {
+        out = true;
+    } else if (v == "false" || v == "0") {
+        out = false;
+    } else {
+        return false;
+    }
+    return true;
+}
 
 bool set_unsigned(unsigned& out, const std::string& v) {
     unsigned n = 0;
@@ -131,6 +144,22 @@ const std::vector<Option>& options() {
          [](ServerConfig& c, const std::string& v) {
              return set_unsigned(c.sdk_poll_ms, v) && c.sdk_poll_ms > 0;
          }},
+        {"auth-file", "COSMOS_AUTH_FILE",
+         "turns on authentication: '<role> sha256:<hex>' and '<role> uid:<uid>' lines",
+         [](ServerConfig& c, const std::string& v) {
+             c.auth_file = v;
+             return !v.empty();
+         }},
+        {"jwt-public-key", "COSMOS_JWT_PUBLIC_KEY",
+         "PEM RSA public key: also accept RS256 JWTs whose uid the auth file gives a role",
+         [](ServerConfig& c, const std::string& v) {
+             c.jwt_public_key = v;
+             return !v.empty();
+         }},
+        {"allow-unauthenticated", "COSMOS_ALLOW_UNAUTHENTICATED",
+         "serve a non-loopback address without --auth-file (anyone who reaches it may install)",
+         [](ServerConfig& c, const std::string& v) { return set_bool(c.allow_unauthenticated, v); },
+         true},
     };
     return table;
 }
@@ -145,8 +174,9 @@ std::string server_usage() {
         "  --help                 this text\n"
         "  --version              the version\n";
     for (const auto& o : options()) {
-        out += "  --" + std::string(o.flag) + " VALUE";
-        out.append(std::max<std::size_t>(2, 22 - std::string(o.flag).size()), ' ');
+        std::string name = "--" + std::string(o.flag) + (o.flag_only ? "" : " VALUE");
+        out += "  " + name;
+        out.append(std::max<std::size_t>(2, 30 - name.size()), ' ');
         out += std::string(o.env) + "\n      " + o.help + "\n";
     }
     return out;
@@ -202,7 +232,9 @@ ConfigResult parse_server_config(const std::vector<std::string>& args,
             result.exit_status = 2;
             return result;
         }
-        if (!value) {
+        if (!value && option->flag_only) {
+            value = "true";
+        } else if (!value) {
             if (i + 1 >= args.size()) {
                 result.message = "option --" + name + " needs a value";
                 result.exit_status = 2;

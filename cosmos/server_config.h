@@ -28,6 +28,9 @@ struct ServerConfig {
     unsigned retry_pause_ms = 5000;                         // --retry-pause-ms
     unsigned upstream_timeout_seconds = 30;                 // --upstream-timeout
     unsigned sdk_poll_ms = 10000;                           // --sdk-poll-ms
+    std::optional<std::string> auth_file;                   // --auth-file: turns on authentication
+    std::optional<std::string> jwt_public_key;              // --jwt-public-key: PEM, RS256 JWTs
+    bool allow_unauthenticated = false;  // --allow-unauthenticated (a flag): no auth off loopback
 };
 
 /// The result of reading the command line: a config, or a message to print and an exit status.

@@ -286,8 +286,8 @@ int run_add(const std::vector<std::string>& argv) {
     for (auto& p : checked.problems)
         problems.push_back(std::move(p));
     if (checked.entry) {
-        auto prepared = cosmos::core::prepare_entry(*checked.entry, relative,
-                                                    cosmos::app::repo_schemas(), false);
+        auto prepared = cosmos::core::prepare_entry(
+            *checked.entry, relative, cosmos::app::repo_schemas(), false, args.has("strict"));
         for (auto& p : prepared.problems)
             problems.push_back(std::move(p));
     }

@@ -65,4 +65,9 @@ const cosmos::core::SchemaRegistry& registry();
 /// not embedded or a pointer that names no schema.
 std::shared_ptr<const cosmos::core::JsonSchema> compiled(std::string_view ref);
 
+/// compiled(ref) with every "format" keyword of the embedded schemas left out: the schemas as the
+/// Universe's own validator and generator apply them (Python jsonschema without a format
+/// checker). Same caching and errors as compiled().
+std::shared_ptr<const cosmos::core::JsonSchema> compiled_without_formats(std::string_view ref);
+
 }  // namespace cosmos::schemas

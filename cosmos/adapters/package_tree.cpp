@@ -152,8 +152,9 @@ std::vector<RevisionLocation> list_package_tree(const fs::path& tree,
                 revisions.push_back({letter_name, package_name, rev, revision.path()});
             }
             if (revisions.empty()) {
-                problems.push_back({rel_package, core::Severity::kError,
-                                    "package folder has no revision folders"});
+                // The generator yields nothing for it (and git cannot even hold an empty folder).
+                problems.push_back({rel_package, core::Severity::kWarning,
+                                    "package folder has no revision folders; it is skipped"});
             }
             std::sort(revisions.begin(), revisions.end(), revision_less);
             for (auto& r : revisions)
@@ -182,8 +183,9 @@ core::RevisionSource read_revision(const RevisionLocation& location,
             continue;
         }
         if (!file.is_regular_file()) {
-            problems.push_back({source.path + "/" + name, core::Severity::kError,
-                                "unexpected folder inside a revision"});
+            // The generator reads the package's files by name and never looks at anything else.
+            problems.push_back({source.path + "/" + name, core::Severity::kWarning,
+                                "unexpected folder inside a revision; it is ignored"});
             continue;
         }
         try {

@@ -1,5 +1,6 @@
 #include "cosmos/app/package_actions.h"
 
+#include "cosmos/core/app_id.h"
 #include "cosmos/core/error.h"
 
 namespace cosmos::app {
@@ -13,6 +14,8 @@ SelectedPackage select_package(std::shared_ptr<const core::Catalog> catalog,
 core::RenderedApp render_package(const SelectedPackage& selected, const core::Json& options,
                                  const std::optional<std::string>& app_id,
                                  const core::Codec& codec) {
+    // An id that Marathon would refuse, or resolve elsewhere ("/../x"), is refused up front.
+    if (app_id) core::check_app_id(core::normalize_app_id(*app_id));
     core::RenderRequest request;
     request.package = selected.package;
     request.source_uri = selected.source_uri;

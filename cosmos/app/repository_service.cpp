@@ -243,7 +243,7 @@ std::vector<RepositoryRef> RepositoryService::add(const std::string& name, const
     RepositoryRef ref{name, uri};
     Fetched f = download(ref, std::nullopt, true);
     auto decoded = decode(ref, f.content);
-    auto refs = store_.update([&](const std::vector<RepositoryRef>& current) {
+    auto insert = [&](const std::vector<RepositoryRef>& current) {
         bool name_taken = std::any_of(current.begin(), current.end(),
                                       [&](const RepositoryRef& r) { return r.name == name; });
         bool uri_taken = std::any_of(current.begin(), current.end(),
@@ -259,8 +259,28 @@ std::vector<RepositoryRef> RepositoryService::add(const std::string& name, const
         std::vector<RepositoryRef> next = current;
         next.insert(next.begin() + at, ref);
         return next;
-    });
-    store_.save_content(f.content);
+    };
+    // The content is stored before the list names it: a crash between the two writes leaves
+    // content nobody lists (a later add of the URI overwrites it), never a listed repository
+    // without content. Content of a URI already listed is not touched before the list changes.
+    const auto before = store_.list();
+    const bool uri_listed = std::any_of(before.begin(), before.end(),
+                                        [&](const RepositoryRef& r) { return r.uri == uri; });
+    if (!uri_listed) store_.save_content(f.content);
+    std::vector<RepositoryRef> refs;
+    try {
+        refs = store_.update(insert);
+    } catch (...) {
+        if (!uri_listed) {
+            try {
+                store_.drop_content(uri);
+            } catch (...) {
+                // What the add failed with matters more; the content is unlisted either way.
+            }
+        }
+        throw;
+    }
+    if (uri_listed) store_.save_content(f.content);
     std::lock_guard lock(mutex_);
     decoded_[uri] = {f.content.fetched_at, decoded};
     if (f.content.etag) etags_[uri] = *f.content.etag;

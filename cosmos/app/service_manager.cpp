@@ -107,6 +107,8 @@ std::optional<std::int64_t> ServiceManager::record(
 
 InstallResult ServiceManager::install(const InstallRequest& request, const Credentials& auth,
                                       bool v1_response) {
+    // Refused before anything is recorded or sent to Marathon.
+    if (request.app_id) core::check_app_id(*request.app_id);
     const core::Json options = request.options.value_or(core::Json::object());
     std::string version = request.package_version.value_or("");
     std::string app_id = request.app_id.value_or("");
@@ -130,6 +132,8 @@ InstallResult ServiceManager::install(const InstallRequest& request, const Crede
         auto rendered = render_package(selected, options, request.app_id, config_.codec);
         if (rendered.app.contains("id") && rendered.app["id"].is_string()) {
             app_id = core::normalize_app_id(rendered.app["id"].get<std::string>());
+            // The options may have produced an id Marathon would refuse or resolve elsewhere.
+            core::check_app_id(app_id);
         }
         rendered_app = rendered.app;
         result.app_id = marathon_.create_app(rendered.app, auth);
@@ -180,6 +184,7 @@ ServiceManager::Located ServiceManager::locate(const MarathonApp& app,
 
 std::vector<UninstallResult> ServiceManager::uninstall(const UninstallRequest& request,
                                                        const Credentials& auth) {
+    if (request.app_id) core::check_app_id(*request.app_id);
     const std::string& name = request.package_name;
     std::vector<MarathonApp> candidates;
     if (request.app_id) {
@@ -339,6 +344,7 @@ void ServiceManager::finish_sdk_uninstall(std::string app_id, std::string deploy
 
 ServiceDescription ServiceManager::describe(const ServiceDescribeRequest& request,
                                             const Credentials& auth) {
+    core::check_app_id(request.app_id);
     auto app = marathon_.get_app(request.app_id, auth);
     if (!app) throw core::marathon_app_not_found(request.app_id);
     auto located = locate(*app, "The name and version of the service were not found in the labels");
@@ -362,6 +368,7 @@ ServiceDescription ServiceManager::describe(const ServiceDescribeRequest& reques
 
 ServiceUpdateResult ServiceManager::update(const ServiceUpdateRequest& request,
                                            const Credentials& auth) {
+    core::check_app_id(request.app_id);
     std::string name = request.package_name.value_or("");
     std::string version = request.package_version.value_or("");
     core::Json options = request.options.value_or(core::Json::object());

@@ -75,10 +75,12 @@ TreeReport run(TreeSource& source, const TreeOptions& options, bool prepare,
         if (checked.entry) {
             // Every revision's entry is checked against the served formats, also by validate:
             // a package that no DC/OS release could load is an error in the tree.
-            auto prepared = core::prepare_entry(*checked.entry, revision.path, repo, prepare);
+            auto prepared =
+                core::prepare_entry(*checked.entry, revision.path, repo, prepare, options.strict);
+            const bool usable = !core::has_errors(prepared.problems);
             for (auto& p : prepared.problems)
                 out.problems.push_back(std::move(p));
-            if (prepare && prepared.problems.empty()) {
+            if (prepare && usable) {
                 // The digest goes in after validation (the repository schemas allow no extra
                 // member), here so that the hashing runs on every core.
                 core::add_entry_digest(prepared, options.sha256);
@@ -121,28 +123,49 @@ TreeReport build_repository(TreeSource& source, OutputSink& sink, const TreeOpti
     return report;
 }
 
+namespace {
+
+using Compile = std::shared_ptr<const core::JsonSchema> (*)(std::string_view);
+
+core::TreeSchemas tree_schemas_with(Compile compile) {
+    core::TreeSchemas s;
+    s.package[0] = compile(schemas::kPackage20).get();
+    s.package[1] = compile(schemas::kPackage30).get();
+    s.package[2] = compile(schemas::kPackage40).get();
+    s.package[3] = compile(schemas::kPackage50).get();
+    s.config = compile(schemas::kConfig).get();
+    s.command = compile(schemas::kCommand).get();
+    s.resource_v2 = compile(schemas::kResourceV2).get();
+    s.resource_v3 = compile(schemas::kResourceV3).get();
+    return s;
+}
+
+core::RepoSchemas repo_schemas_with(Compile compile) {
+    core::RepoSchemas s;
+    s.entry_v3 = compile(schemas::kRepoEntryV3).get();
+    s.entry_v4 = compile(schemas::kRepoEntryV4).get();
+    s.entry_v5 = compile(schemas::kRepoEntryV5).get();
+    return s;
+}
+
+}  // namespace
+
 const core::TreeSchemas& tree_schemas() {
+    // The compiled schemas are cached for the life of the program, so the pointers stay valid.
+    static const core::TreeSchemas lenient = tree_schemas_with(&schemas::compiled_without_formats);
     static const core::TreeSchemas schemas = [] {
-        core::TreeSchemas s;
-        s.package[0] = schemas::compiled(schemas::kPackage20).get();
-        s.package[1] = schemas::compiled(schemas::kPackage30).get();
-        s.package[2] = schemas::compiled(schemas::kPackage40).get();
-        s.package[3] = schemas::compiled(schemas::kPackage50).get();
-        s.config = schemas::compiled(schemas::kConfig).get();
-        s.command = schemas::compiled(schemas::kCommand).get();
-        s.resource_v2 = schemas::compiled(schemas::kResourceV2).get();
-        s.resource_v3 = schemas::compiled(schemas::kResourceV3).get();
+        core::TreeSchemas s = tree_schemas_with(&schemas::compiled);
+        s.without_formats = &lenient;
         return s;
     }();
     return schemas;
 }
 
 const core::RepoSchemas& repo_schemas() {
+    static const core::RepoSchemas lenient = repo_schemas_with(&schemas::compiled_without_formats);
     static const core::RepoSchemas schemas = [] {
-        core::RepoSchemas s;
-        s.entry_v3 = schemas::compiled(schemas::kRepoEntryV3).get();
-        s.entry_v4 = schemas::compiled(schemas::kRepoEntryV4).get();
-        s.entry_v5 = schemas::compiled(schemas::kRepoEntryV5).get();
+        core::RepoSchemas s = repo_schemas_with(&schemas::compiled);
+        s.without_formats = &lenient;
         return s;
     }();
     return schemas;

@@ -560,6 +560,46 @@ Error listen_failed(std::string_view address, std::string_view cause) {
                  Json{{"address", address}, {"cause", cause}});
 }
 
+Error invalid_app_id(std::string_view app_id, std::string_view reason) {
+    return bad_request(
+        "InvalidAppId",
+        "App id '" + std::string(app_id) + "' is not a valid Marathon path: " + std::string(reason),
+        Json{{"appId", app_id}, {"reason", reason}});
+}
+
+// The challenge DC/OS Admin Router sends with its 401s, which the DC/OS CLIs recognise.
+constexpr std::string_view kAuthChallenge = "acsjwt";
+
+Error authentication_required() {
+    return Error(ErrorCode::kUnauthorized, "Unauthorized",
+                 "Authentication required: send a token as 'Authorization: token=<token>' or "
+                 "'Authorization: Bearer <token>'",
+                 Json{{"realm", kAuthChallenge}});
+}
+
+Error authentication_failed(std::string_view reason) {
+    return Error(ErrorCode::kUnauthorized, "Unauthorized",
+                 "Authentication failed: " + std::string(reason),
+                 Json{{"realm", kAuthChallenge}, {"reason", reason}});
+}
+
+Error role_required(std::string_view needed, const std::optional<std::string>& held,
+                    std::string_view subject) {
+    std::string message = "This request needs the role '" + std::string(needed) + "'; ";
+    message += held ? std::string(subject) + " has the role '" + *held + "'"
+                    : std::string(subject) + " has no role on this server";
+    Json data{{"requiredRole", needed}};
+    if (held) data["role"] = *held;
+    return Error(ErrorCode::kForbidden, "Forbidden", std::move(message), std::move(data));
+}
+
+Error invalid_auth_file(std::string_view file, std::size_t line, std::string_view reason) {
+    std::string where = std::string(file);
+    if (line > 0) where += ":" + std::to_string(line);
+    return bad_request("InvalidAuthFile", where + ": " + std::string(reason),
+                       Json{{"file", file}, {"line", line}, {"reason", reason}});
+}
+
 // --- historical ---
 
 Error invalid_package_version_for_add(std::string_view name, std::string_view version) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -162,6 +163,21 @@ Error history_record_app_mismatch(std::int64_t record_id, std::string_view app_i
 Error history_record_not_restorable(std::int64_t record_id, std::string_view reason);
 /// A server that cannot listen on address (start-up only); cause in words.
 Error listen_failed(std::string_view address, std::string_view cause);
+/// An app id that is not a valid absolute Marathon path; the reason says which rule it breaks.
+Error invalid_app_id(std::string_view app_id, std::string_view reason);
+
+// --- authentication and roles (our additions) ---
+/// 401 Unauthorized: the request carries no token. The data's `realm` is the challenge the
+/// HTTP edge sends as WWW-Authenticate.
+Error authentication_required();
+/// 401 Unauthorized: a token was sent but is not accepted; `reason` says why in words.
+Error authentication_failed(std::string_view reason);
+/// 403 Forbidden: the caller (`subject`, e.g. "a token" or "user 'alice'") is authenticated but
+/// its role (`held`, nullopt for none) does not include `needed`.
+Error role_required(std::string_view needed, const std::optional<std::string>& held,
+                    std::string_view subject);
+/// A credentials file that cannot be used: "<file>:<line>: <reason>" (line 0: the whole file).
+Error invalid_auth_file(std::string_view file, std::size_t line, std::string_view reason);
 
 // --- historical (Cosmos 0.3-0.4, cosmos-api.md section 17.4) ---
 /// POST /package/add copying a packaging 2.0 package from a repository.

@@ -57,14 +57,31 @@ std::string min_dcos_of(const Json& entry) {
     return "0.0";
 }
 
-void validate_into(const Json& value, const JsonSchema* schema, std::string_view path,
+// Validates value with the schema that `pick` selects; see RepoSchemas::without_formats.
+void validate_into(const Json& value, const RepoSchemas& schemas,
+                   const JsonSchema* RepoSchemas::*pick, bool strict, std::string_view path,
                    std::string_view what, std::vector<Problem>& problems) {
+    const JsonSchema* schema = schemas.*pick;
     if (!schema) return;
-    for (const auto& v : schema->validate(value)) {
+    auto violations = schema->validate(value);
+    if (violations.empty()) return;
+    Severity severity = Severity::kError;
+    std::string note;
+    if (const JsonSchema* lenient =
+            schemas.without_formats ? schemas.without_formats->*pick : nullptr) {
+        auto hard = lenient->validate(value);
+        if (hard.empty()) {
+            if (!strict) severity = Severity::kWarning;
+            note = " (a format the Universe generator does not check)";
+        } else {
+            violations = std::move(hard);
+        }
+    }
+    for (const auto& v : violations) {
         std::string where = v.instance_pointer.empty() ? "/" : v.instance_pointer;
         problems.push_back(
-            {std::string(path), Severity::kError,
-             std::string(what) + ": " + where + ": " + v.message + " [" + v.keyword + "]"});
+            {std::string(path), severity,
+             std::string(what) + ": " + where + ": " + v.message + " [" + v.keyword + "]" + note});
     }
 }
 
@@ -153,7 +170,7 @@ Json downgrade_for_old_dcos(const Json& entry) {
 }
 
 PreparedEntry prepare_entry(const Json& entry, std::string_view path, const RepoSchemas& schemas,
-                            bool with_texts) {
+                            bool with_texts, bool strict) {
     PreparedEntry out;
     out.name = entry.value("name", "");
     if (auto it = entry.find("releaseVersion"); it != entry.end() && it->is_number_unsigned()) {
@@ -179,15 +196,17 @@ PreparedEntry prepare_entry(const Json& entry, std::string_view path, const Repo
         }
     }
     if (v5_served)
-        validate_into(entry, schemas.entry_v5, path, "repository format v5", out.problems);
+        validate_into(entry, schemas, &RepoSchemas::entry_v5, strict, path, "repository format v5",
+                      out.problems);
     if (v4_served)
-        validate_into(entry, schemas.entry_v4, path, "repository format v4", out.problems);
+        validate_into(entry, schemas, &RepoSchemas::entry_v4, strict, path, "repository format v4",
+                      out.problems);
     bool legacy = with_texts && served_to(entry, kLegacyZipRelease);
     if (old_served || legacy) {
         Json old_entry = downgrade_for_old_dcos(entry);
         if (old_served) {
-            validate_into(old_entry, schemas.entry_v3, path, "repository format v3 (DC/OS 1.8-1.9)",
-                          out.problems);
+            validate_into(old_entry, schemas, &RepoSchemas::entry_v3, strict, path,
+                          "repository format v3 (DC/OS 1.8-1.9)", out.problems);
             if (with_texts) {
                 std::string text;
                 append_python_text(text, old_entry);

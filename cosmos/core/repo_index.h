@@ -57,6 +57,9 @@ struct RepoSchemas {
     const JsonSchema* entry_v3 = nullptr;  ///< packaging 2.0 / 3.0
     const JsonSchema* entry_v4 = nullptr;  ///< + 4.0
     const JsonSchema* entry_v5 = nullptr;  ///< + 5.0
+    /// The same schemas without their "format" keywords, as the Universe generator applies them
+    /// (may be null). What only the formats object to is then a warning, or an error when strict.
+    const RepoSchemas* without_formats = nullptr;
 };
 
 /// One repository entry turned into the text of every form it is served in.
@@ -76,8 +79,9 @@ struct PreparedEntry {
 /// Prepares an entry: the served texts, the DC/OS releases it reaches, and validation of each form
 /// against the repository format of each release that gets it. path names the revision in
 /// problems. With with_texts false only the validation is done (no texts, no legacy files).
+/// strict: see RepoSchemas::without_formats.
 PreparedEntry prepare_entry(const Json& entry, std::string_view path, const RepoSchemas& schemas,
-                            bool with_texts = true);
+                            bool with_texts = true, bool strict = false);
 
 /// Orders prepared entries by name, then releaseVersion (the output is deterministic).
 void sort_entries(std::vector<PreparedEntry>& entries);

@@ -114,16 +114,19 @@ public:
                       "command.json is not supported for packagingVersion 4.0 and "
                       "above; describe the CLI in resource.json instead");
             } else {
-                validate(kCommandFile, *command, schemas_.command);
+                validate(kCommandFile, *command, &TreeSchemas::command);
             }
         }
         std::optional<JsonSchema> compiled_config;
         if (config) {
-            if (validate(kConfigFile, *config, schemas_.config)) {
+            if (validate(kConfigFile, *config, &TreeSchemas::config)) {
                 try {
                     compiled_config.emplace(*config);
                 } catch (const Error& e) {
-                    error(kConfigFile, std::string("cannot be used as a schema: ") + e.what());
+                    // Valid against the draft-04 meta-schema, which is all the validator asks.
+                    beyond_generator(kConfigFile, std::string("the package service cannot use it "
+                                                              "as a schema: ") +
+                                                      e.what());
                 }
             }
         }
@@ -140,7 +143,8 @@ public:
         }
         if (resource) {
             validate(kResourceFile, *resource,
-                     pv == PackagingVersion::k2_0 ? schemas_.resource_v2 : schemas_.resource_v3);
+                     pv == PackagingVersion::k2_0 ? &TreeSchemas::resource_v2
+                                                  : &TreeSchemas::resource_v3);
             check_cli_needs_command(*package, *resource, command.has_value());
         }
         if (has_errors(out_.problems)) return;
@@ -168,6 +172,15 @@ private:
     }
     void warn(std::string_view file, std::string message) {
         out_.problems.push_back({file_path(file), Severity::kWarning, std::move(message)});
+    }
+    // A finding the Universe's own validator and generator let through: a warning, or an error
+    // with --strict, so that every tree the generator builds also builds here.
+    void beyond_generator(std::string_view file, std::string message) {
+        if (options_.strict) {
+            error(file, std::move(message));
+        } else {
+            warn(file, std::move(message));
+        }
     }
     void folder_error(std::string message) {
         out_.problems.push_back({source_.path, Severity::kError, std::move(message)});
@@ -208,8 +221,10 @@ private:
                 if (d.same_value) {
                     warn(file, "duplicate key " + d.pointer + " (both values are equal)");
                 } else {
-                    error(file, "duplicate key " + d.pointer +
-                                    " with different values (the last one would win)");
+                    // The generator reads JSON with Python's json module, where the last value
+                    // wins; real trees have such files (hdfs, redis, mysql-admin).
+                    beyond_generator(file, "duplicate key " + d.pointer +
+                                               " with different values (the last one wins)");
                 }
             }
             return std::move(doc.value);
@@ -265,7 +280,10 @@ private:
                       to_compact((*package)["packagingVersion"]) + ")");
             return std::nullopt;
         }
-        validate(kPackageFile, *package, schemas_.package[static_cast<std::size_t>(*pv)]);
+        validate(kPackageFile, *package,
+                 [index = static_cast<std::size_t>(*pv)](const TreeSchemas& s) {
+                     return s.package[index];
+                 });
         if (auto it = package->find("name"); source_.layout_checks && it != package->end() &&
                                              it->is_string() &&
                                              it->get<std::string>() != source_.name) {
@@ -275,14 +293,42 @@ private:
         return package;
     }
 
-    bool validate(std::string_view file, const Json& value, const JsonSchema* schema) {
+    // Validates against the schema `pick` selects. What only the "format" keyword objects to is
+    // beyond the generator: the Universe's tools run jsonschema without a format checker.
+    template <typename Pick>
+    bool validate(std::string_view file, const Json& value, Pick pick) {
+        const JsonSchema* schema = select(schemas_, pick);
         if (!schema) return true;
         auto violations = schema->validate(value);
-        for (const auto& v : violations) {
-            std::string where = v.instance_pointer.empty() ? "/" : v.instance_pointer;
-            error(file, where + ": " + v.message + " [" + v.keyword + "]");
+        if (violations.empty()) return true;
+        const JsonSchema* lenient =
+            schemas_.without_formats ? select(*schemas_.without_formats, pick) : nullptr;
+        if (lenient) {
+            auto hard = lenient->validate(value);
+            if (hard.empty()) {
+                for (const auto& v : violations)
+                    beyond_generator(file, describe(v) +
+                                               " (a format the Universe's own tools do "
+                                               "not check)");
+                return true;
+            }
+            violations = std::move(hard);
         }
-        return violations.empty();
+        for (const auto& v : violations)
+            error(file, describe(v));
+        return false;
+    }
+    static const JsonSchema* select(const TreeSchemas& schemas,
+                                    const JsonSchema* TreeSchemas::*member) {
+        return schemas.*member;
+    }
+    template <typename Pick>
+    static const JsonSchema* select(const TreeSchemas& schemas, Pick pick) {
+        return pick(schemas);
+    }
+    static std::string describe(const SchemaViolation& v) {
+        std::string where = v.instance_pointer.empty() ? "/" : v.instance_pointer;
+        return where + ": " + v.message + " [" + v.keyword + "]";
     }
 
     void check_cli_needs_command(const Json& package, const Json& resource, bool has_command) {
@@ -322,16 +368,13 @@ private:
             std::string why = e.data().is_object() && e.data().contains("decodingErrorMessage")
                                   ? e.data()["decodingErrorMessage"].get<std::string>()
                                   : e.what();
-            error(kPackageFile, "the package service cannot decode this package: " + why);
+            beyond_generator(kPackageFile,
+                             "the package service cannot decode this package, so it cannot read "
+                             "a repository that holds it: " +
+                                 why);
             return;
         }
-        auto report = [&](std::string message) {
-            if (options_.strict) {
-                error(kTemplateFile, std::move(message));
-            } else {
-                warn(kTemplateFile, std::move(message));
-            }
-        };
+        auto report = [&](std::string message) { beyond_generator(kTemplateFile, message); };
         try {
             Json resolved = resolve_options(schema, Json::object(), compiled_config);
             (void)render_template(package, compiled_template, resolved);

@@ -49,11 +49,16 @@ struct TreeSchemas {
     const JsonSchema* command = nullptr;
     const JsonSchema* resource_v2 = nullptr;
     const JsonSchema* resource_v3 = nullptr;
+    /// The same schemas without their "format" keywords, as the Universe's own tools apply them
+    /// (may be null). What only the formats object to is then a warning, or an error when strict.
+    const TreeSchemas* without_formats = nullptr;
 };
 
 struct CheckOptions {
-    /// A template that does not render with its defaults to a JSON object is an error rather
-    /// than a warning.
+    /// What the Universe's own validator and generator let through but the package service
+    /// would trip on is an error rather than a warning: a template that does not render with
+    /// its defaults to a JSON object, a package it cannot decode, a config.json it cannot
+    /// compile, duplicate keys with different values.
     bool strict = false;
 };
 
@@ -71,13 +76,14 @@ struct CheckedRevision {
 
 /// Checks one revision the way the Universe validator does, and more:
 /// folder names (letter ^[A-Z]$ matching the name, name pattern, numeric revision); package.json
-/// present, ASCII, no escaped non-ASCII or control characters, valid JSON without conflicting
-/// duplicate keys (identical duplicates are warnings), valid for its packagingVersion, name equal
-/// to the folder; command.json only below 4.0 and valid; config.json a valid draft-04 schema that
-/// compiles; the template present for 2.0 and compiling; resource.json valid for the packaging
-/// version; a CLI in resource.json below DC/OS 1.8 needs command.json. Finally the package must
-/// decode as Cosmos decodes it and render with its defaults, under Cosmos 0.6 rules, to a JSON
-/// object (a warning unless options.strict). Unknown files are warnings.
+/// present, ASCII, no escaped non-ASCII or control characters, valid JSON (a duplicate key is a
+/// warning: the last value wins, as in Python), valid for its packagingVersion, name equal to the
+/// folder; command.json only below 4.0 and valid; config.json a valid draft-04 schema; the
+/// template present for 2.0 and compiling; resource.json valid for the packaging version; a CLI
+/// in resource.json below DC/OS 1.8 needs command.json. Finally the config.json should compile,
+/// and the package decode as Cosmos decodes it and render with its defaults, under Cosmos 0.6
+/// rules, to a JSON object. Duplicate keys with different values and these last three are
+/// warnings unless options.strict. Unknown files are warnings.
 CheckedRevision check_revision(const RevisionSource& source, const TreeSchemas& schemas,
                                const CheckOptions& options);
 

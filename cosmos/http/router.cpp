@@ -75,6 +75,7 @@ HttpResponse Router::handle(const HttpRequest& request) const noexcept {
         } else {
             record.endpoint = entry->name;
             try {
+                if (guard_) guard_(request, entry->name);
                 response = entry->route(request);
             } catch (const core::Error& e) {
                 record.error_type = e.type();

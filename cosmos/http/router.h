@@ -32,6 +32,9 @@ class Router {
 public:
     using Route = std::function<HttpResponse(const HttpRequest&)>;
     using Observer = std::function<void(const RequestRecord&)>;
+    /// Runs before the route a request matched, with the route's name; throws core::Error to
+    /// refuse the request (authentication and roles).
+    using Guard = std::function<void(const HttpRequest&, const std::string& route_name)>;
 
     /// Registers a route; name labels it in logs and metrics.
     void add(std::string method, std::string path, std::string name, Route route);
@@ -42,6 +45,9 @@ public:
 
     /// Called after every request (must be thread-safe).
     void set_observer(Observer observer) { observer_ = std::move(observer); }
+
+    /// Set before serving; without one every matched route runs.
+    void set_guard(Guard guard) { guard_ = std::move(guard); }
 
     /// Handles one request. Never throws.
     HttpResponse handle(const HttpRequest& request) const noexcept;
@@ -63,6 +69,7 @@ private:
     std::map<std::pair<std::string, std::string>, Entry> routes_;
     std::map<std::pair<std::string, std::string>, Entry> prefixes_;  ///< (method, prefix)
     Observer observer_;
+    Guard guard_;
 };
 
 }  // namespace cosmos::http

@@ -11,3 +11,8 @@ universe_add_test(test_adapters
         cosmos_adapter_digest
         LibArchive::LibArchive
         ZLIB::ZLIB)
+
+# RS256 JWT verification against keys generated at test time.
+universe_add_test(test_jwt_verifier
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/jwt_verifier_test.cpp
+    LIBS cosmos_adapter_jwt universe_test_jwt)

@@ -11,3 +11,6 @@ universe_add_test(test_app_repository_service
 universe_add_test(test_app_rollback
     SOURCES app/rollback_test.cpp
     LIBS cosmos_app cosmos_adapter_gzip)
+universe_add_test(test_app_access
+    SOURCES app/access_test.cpp
+    LIBS cosmos_app cosmos_adapter_digest)

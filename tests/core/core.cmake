@@ -1,5 +1,5 @@
 universe_add_test(test_core_model
-    SOURCES core/json_test.cpp core/version_test.cpp core/package_test.cpp
+    SOURCES core/json_test.cpp core/version_test.cpp core/package_test.cpp core/app_id_test.cpp
     LIBS cosmos_core_base)
 
 universe_add_test(test_core_catalog

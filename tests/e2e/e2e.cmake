@@ -34,3 +34,24 @@ universe_add_test(test_e2e_server
     LIBS universe_e2e_support cosmos_server_config)
 target_compile_definitions(test_e2e_server PRIVATE UNIVERSE_VERSION="${PROJECT_VERSION}")
 add_dependencies(test_e2e_server cosmos-server)
+# Authentication and roles against the real binary, with keys made at test time.
+universe_add_test(test_e2e_auth
+    SOURCES e2e/auth_e2e_test.cpp adapters/raw_zip.cpp
+    LIBS universe_e2e_support universe_test_jwt cosmos_core cosmos_adapter_digest ZLIB::ZLIB)
+add_dependencies(test_e2e_auth cosmos-server repo-tool)
+
+# App ids Marathon would refuse, refused before anything is sent to it.
+universe_add_test(test_e2e_app_id
+    SOURCES e2e/app_id_e2e_test.cpp adapters/raw_zip.cpp
+    LIBS universe_e2e_support cosmos_core ZLIB::ZLIB)
+add_dependencies(test_e2e_app_id cosmos-server)
+
+# Crash safety: kill -9 during writes, 100 times (label "slow"; CI runs it). Extra server arguments
+# from UNIVERSE_CRASH_SERVER_ARGS select another store.
+add_executable(test_e2e_crash e2e/crash_test.cpp adapters/raw_zip.cpp)
+target_link_libraries(test_e2e_crash PRIVATE
+    universe_test_main universe_e2e_support cosmos_core cosmos_adapter_digest SQLiteCpp ZLIB::ZLIB
+    universe_warnings)
+catch_discover_tests(test_e2e_crash TEST_PREFIX "test_e2e_crash:"
+    PROPERTIES TIMEOUT 1200 LABELS slow)
+add_dependencies(test_e2e_crash cosmos-server)

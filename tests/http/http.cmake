@@ -15,3 +15,8 @@ universe_add_test(test_http_router
 universe_add_test(test_http_ui
     SOURCES http/ui_assets_test.cpp
     LIBS cosmos_http_ui web_embedded cosmos_adapter_gzip cosmos_adapter_digest)
+
+# Roles per route and the guard in front of the real routes.
+universe_add_test(test_http_auth
+    SOURCES http/auth_test.cpp
+    LIBS cosmos_http cosmos_adapter_digest)

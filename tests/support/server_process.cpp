@@ -111,6 +111,13 @@ int ListeningProcess::stop(std::chrono::milliseconds grace) {
     return -1;
 }
 
+void ListeningProcess::kill_hard() {
+    if (pid_ <= 0 || !running()) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, &status_, 0);
+    exited_ = true;
+}
+
 std::string ListeningProcess::log() const {
     std::ifstream in(log_file_);
     std::stringstream ss;

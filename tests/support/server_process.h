@@ -27,6 +27,9 @@ public:
     /// Sends SIGTERM and waits; returns the exit status (or -signal), -1000 if it had to be killed.
     int stop(std::chrono::milliseconds grace = std::chrono::seconds(15));
 
+    /// Kills it with SIGKILL (no chance to clean up, as in a crash) and waits for it.
+    void kill_hard();
+
     /// Everything the server logged so far.
     std::string log() const;
 

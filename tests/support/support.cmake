@@ -35,3 +35,10 @@ universe_add_test(test_support
 add_dependencies(test_support cosmos-emulator)
 universe_use_pch(universe_test_support)
 universe_use_pch(cosmos-emulator)
+
+# RSA keys and JWTs made at test time for the authentication tests.
+add_library(universe_test_jwt STATIC support/test_jwt.cpp)
+target_include_directories(universe_test_jwt PUBLIC ${PROJECT_SOURCE_DIR})
+target_link_libraries(universe_test_jwt
+    PUBLIC nlohmann_json::nlohmann_json
+    PRIVATE OpenSSL::Crypto universe_warnings)

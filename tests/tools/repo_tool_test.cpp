@@ -1,5 +1,6 @@
 // repo-tool, driven as a user drives it: the real binary on real folders.
 #include <catch2/catch.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -127,8 +128,10 @@ TEST_CASE("a broken tree gives one line per problem, exit 1 and an untouched OUT
         });
     };
     CHECK(count("repo/packages/A/apple/0/package.json: invalid JSON") == 1);
-    CHECK(count("repo/packages/B/banana/0/package.json: duplicate key /version with different "
-                "values") == 1);
+    // A duplicate key is only a warning: the last value wins, as in the Universe's generator.
+    CHECK(count("banana") == 0);
+    CHECK_THAT(result.output, Catch::Contains("repo/packages/B/banana/0/package.json: warning: "
+                                              "duplicate key /version with different values"));
     CHECK(count("repo/packages/C/cherry/0/package.json: /: object has missing required properties "
                 "([\"maintainer\"])") == 1);
     CHECK(count("repo/packages/C/cherry/0/package.json: /tags/0: ECMA 262 regex") == 1);
@@ -164,6 +167,96 @@ TEST_CASE("with --strict, a template that renders to a non-object is an error",
     auto strict = run_command(repo_tool() + " validate --strict " + tree);
     CHECK(strict.exit_code == 1);
     CHECK_THAT(strict.output, Catch::Contains("marathon.json.mustache: does not render"));
+}
+
+TEST_CASE("what the Universe's own tools accept builds with warnings, --strict refuses it",
+          "[tools][repo_tool]") {
+    TempDir tmp;
+    const fs::path tree = tmp.path() / "tree";
+    // Duplicate keys with different values, as in hdfs (licenses) and redis (website).
+    write_package(tree, "twice", "0");
+    write_text(revision_dir(tree, "twice", "0") / "package.json",
+               R"({"packagingVersion": "3.0", "name": "twice", "version": "1.0.0",
+                   "maintainer": "m@example.org", "description": "d", "tags": ["t"],
+                   "website": "https://first.example.org",
+                   "licenses": [{"name": "First", "url": "https://example.org/1"}],
+                   "licenses": [{"name": "Last", "url": "https://example.org/2"}],
+                   "website": "https://last.example.org"})");
+    write_package(tree, "config-twice", "0");
+    write_text(revision_dir(tree, "config-twice", "0") / "config.json",
+               R"({"type": "object", "properties": {"service": {"type": "object", "properties": {
+                   "name": {"type": "string", "default": "first"},
+                   "name": {"type": "string", "default": "config-twice"}}}}})");
+    // Formats, which the Universe's tools never check: a license URL with a space, a pattern
+    // with a lookahead (Python's re has it; the package service's regex engine does not).
+    write_package(tree, "spaced", "0");
+    write_text(revision_dir(tree, "spaced", "0") / "package.json",
+               R"({"packagingVersion": "3.0", "name": "spaced", "version": "1.0.0",
+                   "maintainer": "m@example.org", "description": "d", "tags": ["t"],
+                   "licenses": [{"name": "Apache", "url": "https://example.org/Apache 2.0"}]})");
+    write_package(tree, "lookahead", "0");
+    write_text(revision_dir(tree, "lookahead", "0") / "config.json",
+               R"({"type": "object", "properties": {"service": {"type": "object", "properties": {
+                   "name": {"type": "string", "default": "lookahead",
+                            "pattern": "^(?!admin$)[a-z]+$"}}}}})");
+    // A fractional lastUpdated: a number to the schemas, not an integer to the package service.
+    write_package(tree, "fraction", "0");
+    write_text(revision_dir(tree, "fraction", "0") / "package.json",
+               R"({"packagingVersion": "3.0", "name": "fraction", "version": "1.0.0",
+                   "maintainer": "m@example.org", "description": "d", "tags": ["t"],
+                   "lastUpdated": 1500000000.5})");
+    // A package folder without revisions, and a folder inside a revision: never read.
+    fs::create_directories(tree / "repo/packages/E/empty");
+    write_package(tree, "nested", "0");
+    write_text(revision_dir(tree, "nested", "0") / "docs/README.md", "notes");
+
+    const std::string quoted = shell_quote(tree.string());
+    auto lenient = run_command(repo_tool() + " validate " + quoted);
+    INFO(lenient.output);
+    CHECK(lenient.exit_code == 0);
+    const std::vector<std::string> warnings = {
+        "T/twice/0/package.json: warning: duplicate key /licenses with different values",
+        "T/twice/0/package.json: warning: duplicate key /website with different values",
+        "C/config-twice/0/config.json: warning: duplicate key "
+        "/properties/service/properties/name with different values",
+        "S/spaced/0/package.json: warning: /licenses/0/url:",
+        "L/lookahead/0/config.json: warning: /properties/service/properties/name/pattern:",
+        "F/fraction/0/package.json: warning: the package service cannot decode this package",
+        "repo/packages/E/empty: warning: package folder has no revision folders",
+        "N/nested/0/docs: warning: unexpected folder inside a revision; it is ignored",
+    };
+    for (const auto& w : warnings)
+        CHECK_THAT(lenient.output, Catch::Contains(w));
+
+    auto built =
+        run_command(repo_tool() + " build " + quoted + " " + shell_quote((tmp / "out").string()));
+    INFO(built.output);
+    REQUIRE(built.exit_code == 0);
+    auto universe = nlohmann::json::parse(read_text(tmp / "out/universe.json"));
+    std::map<std::string, nlohmann::json> by_name;
+    for (auto& p : universe["packages"])
+        by_name[p["name"]] = p;
+    CHECK(by_name.size() == 6);
+    CHECK(by_name["twice"]["licenses"] ==
+          nlohmann::json::parse(R"([{"name": "Last", "url": "https://example.org/2"}])"));
+    CHECK(by_name["twice"]["website"] == "https://last.example.org");
+    CHECK(by_name["config-twice"]["config"]["properties"]["service"]["properties"]["name"]
+                 ["default"] == "config-twice");
+    CHECK(by_name["fraction"]["lastUpdated"] == 1500000000.5);
+    // The key keeps its first position, as a Python dict does.
+    std::string text = read_text(tmp / "out/universe.json");
+    auto twice_at = text.find("\"name\": \"twice\"");
+    CHECK(text.find("\"website\"", twice_at) < text.find("\"licenses\"", twice_at));
+
+    auto strict = run_command(repo_tool() + " validate --strict " + quoted);
+    CHECK(strict.exit_code == 1);
+    for (const auto& w : warnings) {
+        std::string as_error = w;
+        as_error.erase(as_error.find("warning: "), 9);
+        INFO(as_error);
+        bool layout = w.find("E/empty") != std::string::npos || w.find("docs") != std::string::npos;
+        CHECK_THAT(strict.output, Catch::Contains(layout ? w : as_error));
+    }
 }
 
 TEST_CASE("the corpus validates and builds to what the Universe generator produced",
