@@ -1,8 +1,8 @@
 #include "cosmos/app/ports.h"
 
 #include <cctype>
-#include <limits>
 #include <cstdio>
+#include <limits>
 
 namespace cosmos::app {
 
