@@ -61,13 +61,9 @@ Json bundle_metadata(const Json& entry) {
     if (pv == "2.0") {
         throw invalid_bundle("packagingVersion 2.0 packages cannot be bundled; use 3.0 or later");
     }
-    Json out = Json::object();
-    for (auto it = entry.begin(); it != entry.end(); ++it) {
-        if (it.key() == "releaseVersion" || it.key() == "selected" || it.key() == "command") {
-            continue;
-        }
-        out[it.key()] = it.value();
-    }
+    Json out = entry;
+    for (const char* dropped : {"releaseVersion", "selected", "command"})
+        out.erase(dropped);
     return out;
 }
 

@@ -25,9 +25,15 @@ struct ParsedDocument {
     std::vector<DuplicateKey> duplicates;
 };
 
+/// How deep arrays and objects may nest in a parsed document. Code that walks values (printing,
+/// comparing, schema validation, rendering) recurses per level, so deeper input would exhaust the
+/// stack; real documents nest fewer than 20 levels.
+inline constexpr std::size_t kMaxJsonDepth = 256;
+
 /// Parses one JSON text. Duplicate keys keep the first key's position and the last value (as
 /// Python's json module and Cosmos do) and are reported. Throws Error json_parsing_error on bad
-/// JSON, with a message naming line and column.
+/// JSON, with a message naming line and column, and on arrays and objects nested deeper than
+/// kMaxJsonDepth.
 ParsedDocument parse_document(std::string_view text);
 
 /// parse_document() without the duplicate report.
@@ -45,7 +51,8 @@ public:
     explicit JsonText(const Json& value);
 
     /// Adopts one JSON text, dropping the whitespace between tokens. Throws Error
-    /// json_parsing_error when text is not exactly one well-formed JSON value.
+    /// json_parsing_error when text is not exactly one well-formed JSON value or nests deeper
+    /// than kMaxJsonDepth.
     static JsonText from_text(std::string_view text);
 
     /// The value (parse_json of the text: duplicate keys resolve as there).
@@ -62,6 +69,11 @@ private:
     JsonText() = default;
     std::string text_;
 };
+
+/// Appends key: value to an object that has no member named key. Json objects keep their members
+/// in a vector and operator[] searches it, so building an object of n members from another
+/// object's (unique) keys through operator[] costs n^2; this costs n.
+void append_member(Json& object, std::string key, Json value);
 
 /// Returns a copy with every null-valued object member removed, recursively (array elements are
 /// kept). This is the Cosmos response printer's rule.

@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 #include <stdexcept>
+#include <unordered_map>
 #include <utility>
 
 #include "cosmos/core/error.h"
@@ -15,6 +16,17 @@
 
 namespace cosmos::core {
 namespace {
+
+// Bounds of one validation. Applicators (allOf, anyOf, oneOf, not, schema dependencies) apply a
+// subschema to the same instance, and validation recurses once per level, so their nesting is
+// bounded (real schemas nest two or three); each level also nests the error report three levels
+// deeper. A schema can reach one subschema through many paths ($ref to a shared definition), which
+// costs time exponential in the nesting, so the work is bounded too.
+constexpr std::size_t kMaxApplicatorNesting = 64;
+constexpr std::size_t kMaxValidationSteps = 4'000'000;
+// A failed branch's report holds its own violations, so copying reports costs the number of
+// violations times the nesting: reports are bounded by their number.
+constexpr std::size_t kMaxViolations = 10'000;
 
 // ---------------------------------------------------------------------------------------------
 // URIs (RFC 3986 reference resolution, enough for $ref and id)
@@ -761,6 +773,12 @@ std::optional<std::uint64_t> non_negative(const Json& v) {
     return static_cast<std::uint64_t>(d);
 }
 
+std::string nesting_message(const Node& n) {
+    return "schema applies allOf, anyOf, oneOf, not or schema dependencies more than " +
+           std::to_string(kMaxApplicatorNesting) + " levels deep at " + n.doc->loading_uri +
+           n.pointer;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -799,6 +817,8 @@ struct JsonSchema::Impl {
     // Without any $ref no node is reached twice, so nodes need not be found by location (most
     // package configs have none, and compiling them is on repo-tool's hot path).
     bool track_locations = true;
+    // The members of large objects of the documents, by name (see step()).
+    mutable std::map<const Json*, std::unordered_map<std::string_view, const Json*>> member_index;
 
     // True when a member named key appears anywhere in j.
     static bool mentions(const Json& j, std::string_view key) {
@@ -891,10 +911,21 @@ struct JsonSchema::Impl {
         return base;
     }
 
-    static const Json* step(const Json& j, const std::string& token) {
+    const Json* step(const Json& j, const std::string& token) const {
         if (j.is_object()) {
-            auto it = j.find(token);
-            return it == j.end() ? nullptr : &*it;
+            // Objects keep their members in a vector: a $ref into a large "definitions" would
+            // scan it once per reference, so large objects are indexed on first use.
+            if (j.size() <= 32) {
+                auto it = j.find(token);
+                return it == j.end() ? nullptr : &*it;
+            }
+            auto& index = member_index[&j];
+            if (index.empty()) {
+                for (auto it = j.begin(); it != j.end(); ++it)
+                    index.emplace(it.key(), &it.value());
+            }
+            auto found = index.find(token);
+            return found == index.end() ? nullptr : found->second;
         }
         if (j.is_array() && is_index_token(token)) {
             const auto index = std::stoul(token);
@@ -1143,22 +1174,29 @@ struct JsonSchema::Impl {
     }
 
     // A schema that reaches itself without moving into the instance (through $ref, allOf, anyOf,
-    // oneOf, not or a schema dependency) would never finish validating.
+    // oneOf, not or a schema dependency) would never finish validating. One that applies
+    // subschemas more than kMaxApplicatorNesting deep is refused here rather than while
+    // validating: the height of each node (its longest chain of applicators) is computed once,
+    // and the walk stops as soon as a chain is too long, so it never recurses deeper than that.
     void check_loops() {
-        std::map<const Node*, int> state;  // 1 = on the current path, 2 = done
-        auto visit = [&](auto&& self, const Node* n) -> void {
-            auto& s = state[n];
-            if (s == 2) return;
-            if (s == 1)
-                fail("schema refers to itself without consuming the instance at " +
-                         n->doc->loading_uri + n->pointer,
-                     n->pointer);
-            s = 1;
+        constexpr std::size_t kOnPath = std::numeric_limits<std::size_t>::max();
+        std::map<const Node*, std::size_t> height;  // kOnPath while being visited
+        auto visit = [&](auto&& self, const Node* n, std::size_t depth) -> std::size_t {
+            if (auto known = height.find(n); known != height.end()) {
+                if (known->second == kOnPath)
+                    fail("schema refers to itself without consuming the instance at " +
+                             n->doc->loading_uri + n->pointer,
+                         n->pointer);
+                return known->second;
+            }
+            if (depth > kMaxApplicatorNesting) fail(nesting_message(*n), n->pointer);
+            height[n] = kOnPath;
+            std::size_t h = 0;
             auto next = [&](const Node* m) {
-                if (m) self(self, m);
+                if (m) h = std::max(h, 1 + self(self, m, depth + 1));
             };
             if (n->has_ref) {
-                next(n->ref);
+                h = self(self, n->ref, depth);
             } else {
                 for (auto* m : n->all_of)
                     next(m);
@@ -1170,10 +1208,12 @@ struct JsonSchema::Impl {
                 for (const auto& d : n->dependencies)
                     next(d.schema);
             }
-            state[n] = 2;
+            if (h > kMaxApplicatorNesting) fail(nesting_message(*n), n->pointer);
+            height[n] = h;
+            return h;
         };
         for (const Node& n : nodes)
-            visit(visit, &n);
+            visit(visit, &n, 0);
     }
 };
 
@@ -1219,9 +1259,29 @@ bool unique(const Json& array) {
     return true;
 }
 
-bool is_valid_node(const Node& node, const Json& v);
+// The bounds of one validation (kMaxApplicatorNesting, kMaxValidationSteps).
+struct Walk {
+    std::size_t steps = 0;
 
-bool object_ok(const Node& n, const Json& v) {
+    // Counts a visit of n reached through `nesting` applicators; throws past either bound.
+    void visit(const Node& n, std::size_t nesting) {
+        if (nesting > kMaxApplicatorNesting) {
+            throw json_decoding_error("JsonSchema", nesting_message(n), n.pointer);
+        }
+        if (++steps > kMaxValidationSteps) {
+            throw json_decoding_error(
+                "JsonSchema",
+                "validation takes more than " + std::to_string(kMaxValidationSteps) + " steps at " +
+                    n.doc->loading_uri + n.pointer +
+                    " (the schema reaches the same subschemas through too many paths)",
+                n.pointer);
+        }
+    }
+};
+
+bool is_valid_node(const Node& node, const Json& v, Walk& walk, std::size_t nesting);
+
+bool object_ok(const Node& n, const Json& v, Walk& walk, std::size_t nesting) {
     const std::size_t size = v.size();
     if (n.min_properties && size < *n.min_properties) return false;
     if (n.max_properties && size > *n.max_properties) return false;
@@ -1236,7 +1296,7 @@ bool object_ok(const Node& n, const Json& v) {
                     return false;
                 }
             }
-        } else if (!is_valid_node(*dep.schema, v)) {
+        } else if (!is_valid_node(*dep.schema, v, walk, nesting + 1)) {
             return false;
         }
     }
@@ -1246,17 +1306,18 @@ bool object_ok(const Node& n, const Json& v) {
         bool matched = false;
         if (const Node* p = n.find_property(key)) {
             matched = true;
-            if (!is_valid_node(*p, it.value())) return false;
+            if (!is_valid_node(*p, it.value(), walk, nesting)) return false;
         }
         for (const auto& pp : n.pattern_properties) {
             if (pp.regex.search(key)) {
                 matched = true;
-                if (!is_valid_node(*pp.schema, it.value())) return false;
+                if (!is_valid_node(*pp.schema, it.value(), walk, nesting)) return false;
             }
         }
         if (!matched) {
             if (n.additional_properties_forbidden) return false;
-            if (n.additional_properties && !is_valid_node(*n.additional_properties, it.value())) {
+            if (n.additional_properties &&
+                !is_valid_node(*n.additional_properties, it.value(), walk, nesting)) {
                 return false;
             }
         }
@@ -1264,7 +1325,7 @@ bool object_ok(const Node& n, const Json& v) {
     return true;
 }
 
-bool array_ok(const Node& n, const Json& v) {
+bool array_ok(const Node& n, const Json& v, Walk& walk, std::size_t nesting) {
     const std::size_t size = v.size();
     if (n.min_items && size < *n.min_items) return false;
     if (n.max_items && size > *n.max_items) return false;
@@ -1280,7 +1341,7 @@ bool array_ok(const Node& n, const Json& v) {
         } else {
             s = n.additional_items;
         }
-        if (s && !is_valid_node(*s, v[i])) return false;
+        if (s && !is_valid_node(*s, v[i], walk, nesting)) return false;
     }
     return true;
 }
@@ -1308,15 +1369,16 @@ bool string_ok(const Node& n, const Json& v) {
     return format_ok(n.format, s);
 }
 
-bool is_valid_node(const Node& node, const Json& v) {
+bool is_valid_node(const Node& node, const Json& v, Walk& walk, std::size_t nesting) {
     const Node& n = target(node);
+    walk.visit(n, nesting);
     if (!type_ok(n, v) || !enum_ok(n, v)) return false;
     switch (v.type()) {
         case Json::value_t::object:
-            if (!object_ok(n, v)) return false;
+            if (!object_ok(n, v, walk, nesting)) return false;
             break;
         case Json::value_t::array:
-            if (!array_ok(n, v)) return false;
+            if (!array_ok(n, v, walk, nesting)) return false;
             break;
         case Json::value_t::number_integer:
         case Json::value_t::number_unsigned:
@@ -1329,21 +1391,19 @@ bool is_valid_node(const Node& node, const Json& v) {
         default:
             break;
     }
-    for (const Node* s : n.all_of) {
-        if (!is_valid_node(*s, v)) return false;
-    }
-    if (!n.any_of.empty() && std::none_of(n.any_of.begin(), n.any_of.end(),
-                                          [&v](const Node* s) { return is_valid_node(*s, v); })) {
+    auto applies = [&](const Node* s) { return is_valid_node(*s, v, walk, nesting + 1); };
+    if (!std::all_of(n.all_of.begin(), n.all_of.end(), applies)) return false;
+    if (!n.any_of.empty() && std::none_of(n.any_of.begin(), n.any_of.end(), applies)) {
         return false;
     }
     if (!n.one_of.empty()) {
         int matched = 0;
         for (const Node* s : n.one_of) {
-            if (is_valid_node(*s, v) && ++matched > 1) return false;
+            if (applies(s) && ++matched > 1) return false;
         }
         if (matched != 1) return false;
     }
-    return !(n.not_schema && is_valid_node(*n.not_schema, v));
+    return !(n.not_schema && applies(n.not_schema));
 }
 
 Json string_array(const std::vector<std::string_view>& names) {
@@ -1361,6 +1421,7 @@ public:
 
     void run(const Node& node, const Json& v) {
         const Node& n = target(node);
+        walk_.visit(n, nesting_);
         keywords(n, v);
         if (v.is_object() && n.walks_members) {
             for (auto it = v.begin(); it != v.end(); ++it) {
@@ -1409,6 +1470,13 @@ private:
 
     void report(const Node& n, std::string_view keyword, std::string message,
                 Json details = Json::object()) {
+        if (++violations_ > kMaxViolations) {
+            throw json_decoding_error("JsonSchema",
+                                      "validation reports more than " +
+                                          std::to_string(kMaxViolations) + " violations at " +
+                                          n.doc->loading_uri + n.pointer,
+                                      n.pointer);
+        }
         out_->push_back(SchemaViolation{instance_pointer(), n.pointer, n.doc->loading_uri,
                                         std::string(keyword), std::move(message),
                                         std::move(details)});
@@ -1421,7 +1489,7 @@ private:
             std::vector<SchemaViolation> nested;
             std::vector<SchemaViolation>* saved = out_;
             out_ = &nested;
-            run(*b, v);
+            apply(*b, v);
             out_ = saved;
             Json list = Json::array();
             for (const auto& violation : nested)
@@ -1464,7 +1532,7 @@ private:
         if (!n.all_of.empty()) {
             std::size_t matched = 0;
             for (const Node* s : n.all_of)
-                matched += is_valid_node(*s, v) ? 1 : 0;
+                matched += applies(*s, v) ? 1 : 0;
             if (matched != n.all_of.size()) {
                 report(n, "allOf",
                        "instance failed to match all required schemas (matched only " +
@@ -1475,9 +1543,8 @@ private:
                             {"reports", branch_reports(n.all_of, v)}});
             }
         }
-        if (!n.any_of.empty() &&
-            std::none_of(n.any_of.begin(), n.any_of.end(),
-                         [&v](const Node* s) { return is_valid_node(*s, v); })) {
+        if (!n.any_of.empty() && std::none_of(n.any_of.begin(), n.any_of.end(),
+                                              [&](const Node* s) { return applies(*s, v); })) {
             report(n, "anyOf",
                    "instance failed to match at least one required schema among " +
                        std::to_string(n.any_of.size()),
@@ -1487,7 +1554,7 @@ private:
             for (const auto& dep : n.dependencies) {
                 if (!has_member(v, dep.name)) continue;
                 if (dep.schema) {
-                    run(*dep.schema, v);
+                    apply(*dep.schema, v);
                     continue;
                 }
                 Json missing = Json::array();
@@ -1596,13 +1663,13 @@ private:
                        number_text(*n.multiple_of) + ")",
                    Json{{"value", v}, {"divisor", *n.multiple_of}});
         }
-        if (n.not_schema && is_valid_node(*n.not_schema, v)) {
+        if (n.not_schema && applies(*n.not_schema, v)) {
             report(n, "not", "instance matched a schema which it should not have");
         }
         if (!n.one_of.empty()) {
             std::size_t matched = 0;
             for (const Node* s : n.one_of)
-                matched += is_valid_node(*s, v) ? 1 : 0;
+                matched += applies(*s, v) ? 1 : 0;
             if (matched != 1) {
                 report(n, "oneOf",
                        "instance failed to match exactly one schema (matched " +
@@ -1654,8 +1721,19 @@ private:
         }
     }
 
+    // An applicator's subschema, on the same instance one nesting level deeper.
+    bool applies(const Node& s, const Json& v) { return is_valid_node(s, v, walk_, nesting_ + 1); }
+    void apply(const Node& s, const Json& v) {
+        ++nesting_;
+        run(s, v);
+        --nesting_;
+    }
+
     std::vector<SchemaViolation>* out_;
     std::vector<Step> path_;
+    Walk walk_;
+    std::size_t nesting_ = 0;
+    std::size_t violations_ = 0;  // including those inside branch reports
 };
 
 }  // namespace
@@ -1680,13 +1758,15 @@ JsonSchema& JsonSchema::operator=(JsonSchema&&) noexcept = default;
 std::vector<SchemaViolation> JsonSchema::validate(const Json& instance) const {
     std::vector<SchemaViolation> out;
     // The fast check first: valid documents (the common case) never pay for reporting.
-    if (is_valid_node(*impl_->root, instance)) return out;
+    Walk walk;
+    if (is_valid_node(*impl_->root, instance, walk, 0)) return out;
     Collector(out).run(*impl_->root, instance);
     return out;
 }
 
 bool JsonSchema::is_valid(const Json& instance) const {
-    return is_valid_node(*impl_->root, instance);
+    Walk walk;
+    return is_valid_node(*impl_->root, instance, walk, 0);
 }
 
 Json to_cosmos_error(const SchemaViolation& violation) {

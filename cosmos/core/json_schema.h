@@ -49,7 +49,8 @@ public:
     /// outlive the schema) supplies other documents. Throws Error (JsonDecodingError) when the
     /// schema itself is unusable (a pattern that does not compile, an unresolvable $ref, a
     /// subschema that is not an object, a schema that reaches itself through $ref, allOf, anyOf,
-    /// oneOf, not or dependencies without descending into the instance).
+    /// oneOf, not or dependencies without descending into the instance, or applies subschemas
+    /// through those keywords more than 64 levels deep).
     explicit JsonSchema(Json schema, std::string base_uri = "",
                         const SchemaRegistry* registry = nullptr);
     ~JsonSchema();
@@ -59,9 +60,13 @@ public:
     /// Every violation (all of them, not only the first): at each schema, its keywords in
     /// alphabetical order, then the instance's members in document order or its elements. The
     /// violations inside a failed allOf/anyOf/oneOf are in that violation's details "reports".
+    /// Throws Error (JsonDecodingError) when validation would apply subschemas more than 64
+    /// levels deep (a recursive schema on a deep instance), take more than 4 million steps (a
+    /// schema that reaches the same subschemas through very many paths) or report more than
+    /// 10,000 violations, nested reports included.
     std::vector<SchemaViolation> validate(const Json& instance) const;
 
-    /// validate(instance).empty(), but stops at the first failure.
+    /// validate(instance).empty(), but stops at the first failure. Throws as validate() does.
     bool is_valid(const Json& instance) const;
 
 private:

@@ -16,7 +16,13 @@ namespace {
 constexpr std::string_view kDefaultOpen = "{{";
 constexpr std::string_view kDefaultClose = "}}";
 constexpr std::string_view kAsJson = "asJson";
-constexpr int kMaxExpansionDepth = 100;
+// Bounds on what a template can make the renderer do. Sections and expansions recurse, so their
+// nesting is bounded; sections over lists multiply, so a small template can ask for an
+// exponential amount of work or text, and both are bounded too. Real templates nest fewer than
+// ten sections and render a few kilobytes.
+constexpr std::size_t kMaxNesting = 100;
+constexpr std::size_t kMaxRenderSteps = 10'000'000;
+constexpr std::size_t kMaxOutputBytes = 16u << 20;
 
 enum class NodeKind { kText, kVariable, kSection, kInverted, kPartial };
 
@@ -265,6 +271,9 @@ private:
     void open_section(char sigil, std::string_view content, std::size_t line,
                       std::size_t body_begin) {
         if (content.empty()) fail("Empty section name", line);
+        if (open_sections_.size() >= kMaxNesting) {
+            fail("Sections nested deeper than " + std::to_string(kMaxNesting) + " levels", line);
+        }
         Node node;
         node.kind = sigil == '#' ? NodeKind::kSection : NodeKind::kInverted;
         node.name = parse_name(content);
@@ -565,13 +574,22 @@ struct Resolved {
 class Renderer {
 public:
     Renderer(MustacheDialect dialect, const Json& root, const Json& partials, std::string& out)
-        : dialect_(dialect), root_(root), partials_(partials), out_(out) {
+        : dialect_(dialect), root_(root), partials_(partials), out_(out), out_start_(out.size()) {
         stack_.reserve(16);
         stack_.push_back(Frame{&root, false});
     }
 
     void render(const std::vector<Node>& nodes) {
         for (const Node& node : nodes) {
+            if (++steps_ > kMaxRenderSteps) {
+                fail("Rendering takes more than " + std::to_string(kMaxRenderSteps) +
+                         " steps (sections over lists nest too deeply)",
+                     node);
+            }
+            if (out_.size() - out_start_ > kMaxOutputBytes) {
+                fail("Rendered text exceeds " + std::to_string(kMaxOutputBytes >> 20) + " MiB",
+                     node);
+            }
             switch (node.kind) {
                 case NodeKind::kText:
                     out_ += node.text;
@@ -583,7 +601,7 @@ public:
                     render_section(node);
                     break;
                 case NodeKind::kInverted:
-                    if (!truthy(resolve(node.name))) render(node.children);
+                    if (!truthy(resolve(node.name))) nest(node.children, node);
                     break;
                 case NodeKind::kPartial:
                     render_partial(node);
@@ -677,13 +695,13 @@ private:
         if (r.value->is_array()) {
             for (const Json& element : *r.value) {
                 stack_.push_back(Frame{&element, true});
-                render(node.children);
+                nest(node.children, node);
                 stack_.pop_back();
             }
             return;
         }
         stack_.push_back(Frame{r.value, r.in_array});
-        render(node.children);
+        nest(node.children, node);
         stack_.pop_back();
     }
 
@@ -718,16 +736,38 @@ private:
         }
     }
 
-    void expand(const std::vector<Node>& nodes, const Node& at) {
-        if (depth_ >= kMaxExpansionDepth) {
-            throw MustacheError("Template expansion nested deeper than " +
-                                    std::to_string(kMaxExpansionDepth) + " levels at line " +
-                                    std::to_string(at.line),
-                                at.line);
+    // Renders the body of a section. Sections of one template nest at most kMaxNesting deep, but
+    // expansions add their own, so the depth is counted across both.
+    void nest(const std::vector<Node>& nodes, const Node& at) {
+        if (depth_ >= kMaxNesting) {
+            fail("Sections nested deeper than " + std::to_string(kMaxNesting) +
+                     " levels, counting expanded templates,",
+                 at);
         }
+        descend(nodes, at);
+    }
+
+    void expand(const std::vector<Node>& nodes, const Node& at) {
+        if (depth_ >= kMaxNesting) {
+            fail("Template expansion nested deeper than " + std::to_string(kMaxNesting) + " levels",
+                 at);
+        }
+        descend(nodes, at);
+    }
+
+    void descend(const std::vector<Node>& nodes, const Node& at) {
+        const std::size_t saved_line = line_;
+        line_ = at.line;
         ++depth_;
         render(nodes);
         --depth_;
+        line_ = saved_line;
+    }
+
+    // Text nodes carry no line: an error there is reported at the enclosing tag's line.
+    [[noreturn]] void fail(const std::string& message, const Node& at) const {
+        const std::size_t line = at.line != 0 ? at.line : line_;
+        throw MustacheError(message + " at line " + std::to_string(line), line);
     }
 
     MustacheDialect dialect_;
@@ -736,7 +776,10 @@ private:
     std::string& out_;
     std::vector<Frame> stack_;
     std::string scratch_;
-    int depth_ = 0;
+    std::size_t out_start_;
+    std::size_t depth_ = 0;
+    std::size_t steps_ = 0;
+    std::size_t line_ = 1;  // of the innermost section or expansion being rendered
 };
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "cosmos/core/options.h"
 
+#include <string_view>
+#include <unordered_map>
+
 #include "cosmos/core/error.h"
 #include "cosmos/core/json_schema.h"
 
@@ -13,11 +16,12 @@ Json extract_defaults(const Json& config) {
     for (auto it = properties->begin(); it != properties->end(); ++it) {
         const Json& property = it.value();
         if (!property.is_object()) continue;
+        // The keys of "properties" are unique, so members are appended without a search.
         if (auto d = property.find("default"); d != property.end()) {
-            out[it.key()] = *d;
+            append_member(out, it.key(), *d);
         } else if (property.contains("properties")) {
             Json nested = extract_defaults(property);
-            if (!nested.empty()) out[it.key()] = std::move(nested);
+            if (!nested.empty()) append_member(out, it.key(), std::move(nested));
         }
     }
     return out;
@@ -25,17 +29,24 @@ Json extract_defaults(const Json& config) {
 
 Json merge(const Json& base, const Json& overlay) {
     if (!base.is_object() || !overlay.is_object()) return overlay;
+    // The user's options may have very many members: keys are looked up through a hash index
+    // and appended without a search (Json::find and operator[] scan the members).
+    std::unordered_map<std::string_view, const Json*> base_members;
+    base_members.reserve(base.size());
+    for (auto it = base.begin(); it != base.end(); ++it)
+        base_members.emplace(it.key(), &it.value());
     Json out = Json::object();
     for (auto it = overlay.begin(); it != overlay.end(); ++it) {
-        auto b = base.find(it.key());
-        if (b != base.end() && b->is_object() && it.value().is_object()) {
-            out[it.key()] = merge(*b, it.value());
+        auto b = base_members.find(it.key());
+        if (b != base_members.end() && b->second->is_object() && it.value().is_object()) {
+            append_member(out, it.key(), merge(*b->second, it.value()));
         } else {
-            out[it.key()] = it.value();
+            append_member(out, it.key(), it.value());
         }
+        if (b != base_members.end()) b->second = nullptr;  // taken from the overlay
     }
     for (auto it = base.begin(); it != base.end(); ++it) {
-        if (!overlay.contains(it.key())) out[it.key()] = it.value();
+        if (base_members.at(it.key()) != nullptr) append_member(out, it.key(), it.value());
     }
     return out;
 }

@@ -93,14 +93,11 @@ void add_legacy_files(const Json& old_entry, PreparedEntry& out) {
         "universe/repo/packages/" +
         std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])))) + "/" +
         name + "/" + std::to_string(out.release_version) + "/";
-    Json package = Json::object();
-    for (auto it = old_entry.begin(); it != old_entry.end(); ++it) {
-        static const std::array<std::string_view, 11> kDropped = {
-            "releaseVersion", "minDcosReleaseVersion", "resource",       "marathon", "config",
-            "command",        "lastUpdated",           "hasKnownIssues", "manager",  "upgradesFrom",
-            "downgradesTo"};
-        if (std::find(kDropped.begin(), kDropped.end(), it.key()) != kDropped.end()) continue;
-        package[it.key()] = it.value();
+    Json package = old_entry;
+    for (const char* dropped :
+         {"releaseVersion", "minDcosReleaseVersion", "resource", "marathon", "config", "command",
+          "lastUpdated", "hasKnownIssues", "manager", "upgradesFrom", "downgradesTo"}) {
+        package.erase(dropped);
     }
     package["packagingVersion"] = "2.0";
     out.legacy_files.emplace_back(dir + "package.json", package.dump(2) + "\n");

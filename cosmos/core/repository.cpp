@@ -81,8 +81,10 @@ std::vector<Package> decode_zip_repository(
     if (version.rfind("2.", 0) != 0) throw unsupported_repository_version(version);
 
     std::vector<Package> out;
-    for (const auto& [key, revision_files] : revisions) {
-        const auto& [letter, name, rev] = key;
+    for (const auto& revision : revisions) {
+        // Not a structured binding: the lambda below captures it (clang 14 cannot).
+        const auto& revision_files = revision.second;
+        const auto& [letter, name, rev] = revision.first;
         auto release = parse_release_version(rev);
         if (!release) continue;
         auto find = [&](const char* file) -> const std::string* {

@@ -3,7 +3,7 @@ universe_add_test(test_core_model
     LIBS cosmos_core_base)
 
 universe_add_test(test_core_catalog
-    SOURCES core/catalog_test.cpp core/repo_index_test.cpp
+    SOURCES core/catalog_test.cpp core/repo_index_test.cpp core/options_test.cpp
     LIBS cosmos_core)
 
 universe_add_test(test_corpus_render

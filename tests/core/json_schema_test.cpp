@@ -315,6 +315,98 @@ TEST_CASE("unusable schemas are rejected when compiled", "[core][json_schema]") 
     }
 }
 
+namespace {
+
+// {"definitions": {"d0": {<key>: [{"$ref": "#/definitions/d1"}, ...]}, ..., "d<n>": {}}, "$ref":
+// "#/definitions/d0"}: a chain of n applicators through $ref, each naming the next one `width`
+// times. The text grows linearly; without a bound, validation would take width^n steps.
+Json applicator_chain(std::size_t n, const char* key, std::size_t width) {
+    Json definitions = Json::object();
+    for (std::size_t i = 0; i < n; ++i) {
+        Json branches = Json::array();
+        for (std::size_t w = 0; w < width; ++w)
+            branches.push_back(Json{{"$ref", "#/definitions/d" + std::to_string(i + 1)}});
+        definitions["d" + std::to_string(i)] = Json{{key, branches}};
+    }
+    definitions["d" + std::to_string(n)] = Json{{"type", "integer"}};
+    return Json{{"definitions", definitions}, {"$ref", "#/definitions/d0"}};
+}
+
+std::string decoding_message(const Error& e) {
+    return e.data()["decodingErrorMessage"].get<std::string>();
+}
+
+}  // namespace
+
+TEST_CASE("applicator nesting is bounded when compiling", "[core][json_schema][depth]") {
+    // 64 levels through $ref, and 64 written inline, are fine.
+    CHECK(JsonSchema(applicator_chain(64, "allOf", 1)).is_valid(Json(1)));
+    Json inline_chain = Json{{"type", "integer"}};
+    for (int i = 0; i < 64; ++i)
+        inline_chain = Json{{"not", inline_chain}};
+    CHECK(JsonSchema(inline_chain).is_valid(Json(1)));
+    // One more, or 100,000 (which would exhaust the stack), is refused with where it happens.
+    for (std::size_t n : {65u, 100000u}) {
+        try {
+            JsonSchema schema(applicator_chain(n, "anyOf", 1));
+            FAIL("no exception");
+        } catch (const Error& e) {
+            CHECK(e.type() == "JsonDecodingError");
+            CHECK_THAT(
+                decoding_message(e),
+                Catch::StartsWith("schema applies allOf, anyOf, oneOf, not or schema "
+                                  "dependencies more than 64 levels deep at #/definitions/d"));
+        }
+    }
+}
+
+TEST_CASE("validation is bounded: deep recursion and exponential work are errors",
+          "[core][json_schema][depth]") {
+    // A recursive schema applies anyOf once per level of the instance: 64 levels validate, a
+    // 200-level instance is refused instead of recursing 200 applicators deep.
+    const JsonSchema tree(parse(R"({"anyOf": [{"type": "integer"}, {"items": {"$ref": "#"}}]})"));
+    auto nested = [](int levels) {
+        Json v = 1;
+        for (int i = 0; i < levels; ++i)
+            v = Json::array({v});
+        return v;
+    };
+    CHECK(tree.is_valid(nested(63)));
+    CHECK(tree.validate(nested(63)).empty());
+    CHECK_THROWS_WITH(tree.is_valid(nested(200)), Catch::Contains("Unable to decode"));
+    try {
+        tree.validate(Json::array({nested(200), "x"}));
+        FAIL("no exception");
+    } catch (const Error& e) {
+        CHECK_THAT(decoding_message(e), Catch::Contains("more than 64 levels deep at #"));
+    }
+    // Each of 40 levels names the next one twice: 2^40 steps without the bound, and as many
+    // nested reports when the instance fails.
+    const JsonSchema doubling(applicator_chain(40, "allOf", 2));
+    try {
+        (void)doubling.validate(Json(1));
+        FAIL("no exception");
+    } catch (const Error& e) {
+        CHECK_THAT(
+            decoding_message(e),
+            Catch::StartsWith("validation takes more than 4000000 steps at #/definitions/d"));
+    }
+    try {
+        (void)doubling.validate(Json("x"));
+        FAIL("no exception");
+    } catch (const Error& e) {
+        CHECK_THAT(decoding_message(e),
+                   Catch::StartsWith("validation reports more than 10000 violations at #"));
+    }
+    // Many violations side by side are reported, up to the bound.
+    const JsonSchema strings(parse(R"({"items": {"type": "string"}})"));
+    CHECK(strings.validate(Json(std::vector<int>(10000, 1))).size() == 10000);
+    CHECK_THROWS_WITH(strings.validate(Json(std::vector<int>(10001, 1))),
+                      Catch::Contains("Unable to decode"));
+    // Twenty levels are 2^20 steps: within the bound.
+    CHECK(JsonSchema(applicator_chain(20, "allOf", 2)).is_valid(Json(1)));
+}
+
 TEST_CASE("unknown keywords and formats are ignored, whole numbers are integers",
           "[core][json_schema]") {
     const JsonSchema schema(parse(R"({

@@ -48,6 +48,72 @@ TEST_CASE("bad JSON throws JsonParsingError with line and column", "[core][json]
     }
 }
 
+TEST_CASE("nesting is bounded: kMaxJsonDepth levels parse, one more is a clear error",
+          "[core][json][depth]") {
+    using cosmos::core::kMaxJsonDepth;
+    auto nested = [](std::size_t levels, std::string_view open, std::string_view close,
+                     std::string_view inner = "") {
+        std::string text;
+        for (std::size_t i = 0; i < levels; ++i)
+            text += open;
+        text += inner;
+        for (std::size_t i = 0; i < levels; ++i)
+            text += close;
+        return text;
+    };
+    CHECK(cosmos::core::parse_json(nested(kMaxJsonDepth, "[", "]")).is_array());
+    CHECK(cosmos::core::parse_json(nested(kMaxJsonDepth, "{\"a\":", "}", "1")).is_object());
+    CHECK(cosmos::core::JsonText::from_text(nested(kMaxJsonDepth, "[", "]")).value().is_array());
+
+    // Far beyond the bound (a stack overflow for recursive code), in arrays, objects and mixed.
+    for (const auto& text :
+         {nested(kMaxJsonDepth + 1, "[", "]"), nested(100000, "{\"a\":", "}", "1"),
+          nested(100000, "[{\"x\":[", "]}]"), std::string(1u << 20, '[')}) {
+        try {
+            cosmos::core::parse_json(text);
+            FAIL("no exception");
+        } catch (const cosmos::core::Error& e) {
+            CHECK(e.type() == "JsonParsingError");
+            const std::string message = e.data()["parsingErrorMessage"].get<std::string>();
+            CHECK_THAT(message, Catch::StartsWith("arrays and objects nest deeper than 256 levels "
+                                                  "at line 1, column "));
+        }
+        CHECK_THROWS_AS(cosmos::core::JsonText::from_text(text), cosmos::core::Error);
+    }
+    // The position is that of the first array or object beyond the bound; strings do not count.
+    std::string text = "{\"s\": \"[[[{\\\"\",\n \"v\": " + nested(kMaxJsonDepth, "[", "]") + "}";
+    try {
+        cosmos::core::parse_json(text);
+        FAIL("no exception");
+    } catch (const cosmos::core::Error& e) {
+        CHECK(e.data()["parsingErrorMessage"] ==
+              "arrays and objects nest deeper than 256 levels at line 2, column 262");
+    }
+}
+
+TEST_CASE("objects with many members parse in linear time, duplicates still found",
+          "[core][json][complexity]") {
+    // 200,000 keys, the first 1,000 repeated at the end: a scan of the object per key would
+    // take minutes here (and time the test out).
+    std::string text = "{";
+    for (int i = 0; i < 200000; ++i)
+        text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
+    for (int i = 0; i < 1000; ++i)
+        text += "\"k" + std::to_string(i) + "\": " + std::to_string(i % 2 == 0 ? i : -i) + ", ";
+    text += "\"last\": {\"a\": 1, \"a\": 1}}";
+    auto doc = cosmos::core::parse_document(text);
+    REQUIRE(doc.value.size() == 200001);
+    CHECK(doc.value["k3"] == -3);
+    CHECK(doc.value.begin().key() == "k0");  // a duplicate keeps the first position
+    REQUIRE(doc.duplicates.size() == 1001);
+    CHECK(doc.duplicates[0].pointer == "/k0");
+    CHECK(doc.duplicates[0].same_value);
+    CHECK(doc.duplicates[3].pointer == "/k3");
+    CHECK_FALSE(doc.duplicates[3].same_value);
+    CHECK(doc.duplicates[1000].pointer == "/last/a");
+    CHECK(doc.duplicates[1000].same_value);
+}
+
 TEST_CASE("key order of objects is preserved", "[core][json]") {
     Json j = cosmos::core::parse_json(R"({"z": 1, "a": 2, "m": 3})");
     CHECK(cosmos::core::to_compact(j) == R"({"z":1,"a":2,"m":3})");

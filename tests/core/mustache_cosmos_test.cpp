@@ -231,6 +231,56 @@ TEST_CASE("mustache cosmos: asJson text that does not compile fails at render",
                       Catch::Contains("nested deeper than"));
 }
 
+namespace {
+std::string nested_sections(std::size_t levels, std::string_view name, std::string_view body) {
+    std::string text;
+    for (std::size_t i = 0; i < levels; ++i)
+        text += "{{#" + std::string(name) + "}}";
+    text += body;
+    for (std::size_t i = 0; i < levels; ++i)
+        text += "{{/" + std::string(name) + "}}";
+    return text;
+}
+}  // namespace
+
+TEST_CASE("mustache: section nesting is bounded when compiling", "[core][mustache][depth]") {
+    // 100 levels compile and render; one more is refused with the line of the deepest tag.
+    CHECK(MustacheTemplate::parse(nested_sections(100, "a", "x")).render(Json{{"a", true}}) == "x");
+    const std::string deep = "{\n" + nested_sections(101, "a", "x");
+    CHECK_THROWS_WITH(MustacheTemplate::parse(deep),
+                      "Sections nested deeper than 100 levels at line 2");
+    CHECK_THROWS_WITH(
+        MustacheTemplate::parse(nested_sections(200000, "a", ""), MustacheDialect::kSpec),
+        Catch::StartsWith("Sections nested deeper than 100 levels"));
+}
+
+TEST_CASE("mustache: expansions and sections together stay within the nesting bound",
+          "[core][mustache][depth]") {
+    // Each expansion of "t" opens 60 sections and expands "t" again.
+    const std::string t = nested_sections(60, "a", "{{#asJson}}t{{/asJson}}");
+    const auto tpl = MustacheTemplate::parse("{{#asJson}}t{{/asJson}}");
+    CHECK_THROWS_WITH(tpl.render(Json{{"a", true}, {"t", t}}),
+                      Catch::Contains("nested deeper than 100 levels"));
+}
+
+TEST_CASE("mustache: work and output are bounded", "[core][mustache][depth]") {
+    // Ten elements, twenty nested sections: 10^20 steps, whether or not anything is printed.
+    const Json ten = Json{{"a", Json::array({0, 1, 2, 3, 4, 5, 6, 7, 8, 9})}};
+    for (const auto* body : {"", "x"}) {
+        CHECK_THROWS_WITH(MustacheTemplate::parse(nested_sections(20, "a", body)).render(ten),
+                          Catch::StartsWith("Rendering takes more than 10000000 steps"));
+    }
+    // Few steps, much text: a 1 MiB value printed 4 times per element of a 10-element list,
+    // nested twice (400 MiB).
+    const Json big = Json{{"a", ten["a"]}, {"v", std::string(1u << 20, 'v')}};
+    CHECK_THROWS_WITH(
+        MustacheTemplate::parse(nested_sections(2, "a", "{{v}}{{v}}{{v}}{{v}}")).render(big),
+        Catch::StartsWith("Rendered text exceeds 16 MiB"));
+    // Below the bounds nothing changes: 10 MiB of text.
+    CHECK(MustacheTemplate::parse(nested_sections(1, "a", "{{v}}")).render(big).size() ==
+          10u << 20);
+}
+
 TEST_CASE("mustache cosmos: other tags", "[core][mustache][cosmos]") {
     check_rows({
         {"a{{! a comment }}b", R"({})", "ab"},

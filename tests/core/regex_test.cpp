@@ -202,6 +202,19 @@ TEST_CASE("regex rejects what it does not support, at compile time", "[core][reg
     CHECK(Regex::compile("^(?<name>a|b)+$").search("abba"));
 }
 
+TEST_CASE("regex group nesting is bounded", "[core][regex][depth]") {
+    auto nested = [](std::size_t levels) {
+        return std::string(levels, '(') + "a" + std::string(levels, ')');
+    };
+    CHECK(Regex::compile(nested(200)).search("xa"));
+    // One more is refused, and so is far more (which would exhaust the stack).
+    for (std::size_t levels : {201u, 1000000u}) {
+        REQUIRE_THROWS_WITH(Regex::compile(nested(levels)),
+                            Catch::Contains("groups nested too deeply at offset 200"));
+        REQUIRE_THROWS_AS(Regex::check_syntax(nested(levels)), std::invalid_argument);
+    }
+}
+
 TEST_CASE("regex handles 1 MB inputs without deep recursion", "[core][regex]") {
     const Regex base64 = Regex::compile(
         "^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$");

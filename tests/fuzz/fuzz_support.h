@@ -1,0 +1,59 @@
+#pragma once
+
+// What every fuzz target shares: the entry point's signature, how one input is cut into parts,
+// and how a target says that it found a bug (a failed expectation aborts, so libFuzzer keeps the
+// input and the replay test fails).
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
+
+namespace universe_fuzz {
+
+/// The input as bytes of text.
+inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
+    return {reinterpret_cast<const char*>(data), size};
+}
+
+/// Cuts input at its first parts-1 NUL bytes: the parts of a two-part input such as a schema and
+/// an instance. Missing parts are empty; the last part keeps any further NUL bytes.
+inline std::vector<std::string_view> split_parts(std::string_view input, std::size_t parts) {
+    std::vector<std::string_view> out;
+    while (out.size() + 1 < parts) {
+        auto nul = input.find('\0');
+        if (nul == std::string_view::npos) break;
+        out.push_back(input.substr(0, nul));
+        input.remove_prefix(nul + 1);
+    }
+    out.push_back(input);
+    out.resize(parts);
+    return out;
+}
+
+/// Reports a broken expectation and aborts (libFuzzer keeps the input as a crash).
+[[noreturn]] inline void fail(const char* target, const std::string& what) {
+    std::fprintf(stderr, "fuzz target %s: %s\n", target, what.c_str());
+    std::abort();
+}
+
+/// Aborts with what when condition is false.
+inline void expect(bool condition, const char* target, const std::string& what) {
+    if (!condition) fail(target, what);
+}
+
+/// True when a user-facing message carries raw library text, which must never reach a user.
+inline bool leaks_library_text(std::string_view message) {
+    return message.find("[json.exception") != std::string_view::npos ||
+           message.find("basic_string") != std::string_view::npos ||
+           message.find("std::") != std::string_view::npos ||
+           message.find("stoul") != std::string_view::npos ||
+           message.find("stoi") != std::string_view::npos;
+}
+
+}  // namespace universe_fuzz
