@@ -30,6 +30,7 @@
 #include "cosmos/http/metrics.h"
 #include "cosmos/http/router.h"
 #include "cosmos/server_config.h"
+#include "cosmos/server_log.h"
 #include "universe/embedded_universe.h"
 
 extern char** environ;
@@ -38,47 +39,7 @@ namespace {
 
 constexpr const char* kBuiltinUniverse = "builtin:universe";
 
-enum class Level { kError = 0, kWarn = 1, kInfo = 2, kDebug = 3 };
-
-Level parse_level(const std::string& s) {
-    if (s == "error") return Level::kError;
-    if (s == "warn") return Level::kWarn;
-    if (s == "debug") return Level::kDebug;
-    return Level::kInfo;
-}
-
-// One line per call, formatted in a buffer and written with a single write(2): stderr is
-// unbuffered, and several small writes per request cost a quarter of the throughput.
-class Logger {
-public:
-    explicit Logger(Level level) : level_(level) {}
-    template <typename... Args>
-    void log(Level level, const char* format, Args... args) {
-        if (level > level_) return;
-        static const char* names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
-        char line[2048];
-        std::time_t now = std::time(nullptr);
-        std::tm tm{};
-        gmtime_r(&now, &tm);
-        std::size_t n = std::strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
-        n += static_cast<std::size_t>(
-            std::snprintf(line + n, sizeof(line) - n, "%s ", names[static_cast<int>(level)]));
-        int written = std::snprintf(line + n, sizeof(line) - n, format, args...);
-        n = std::min(sizeof(line) - 2, n + static_cast<std::size_t>(std::max(written, 0)));
-        line[n++] = '\n';
-        std::lock_guard lock(mutex_);
-        std::size_t done = 0;
-        while (done < n) {
-            ssize_t w = ::write(STDERR_FILENO, line + done, n - done);
-            if (w <= 0) break;
-            done += static_cast<std::size_t>(w);
-        }
-    }
-
-private:
-    Level level_;
-    std::mutex mutex_;
-};
+using Level = cosmos::LogLevel;
 
 std::vector<cosmos::app::RepositoryRef> default_repositories(const cosmos::ServerConfig& config,
                                                              std::set<std::string>& file_uris) {
@@ -122,7 +83,6 @@ int main(int argc, char** argv) {
         return parsed.exit_status;
     }
     const auto& config = *parsed.config;
-    Logger logger(parse_level(config.log_level));
 
     // Signals are handled by the main thread only: block them before any thread starts.
     sigset_t signals;
@@ -130,6 +90,7 @@ int main(int argc, char** argv) {
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    cosmos::ServerLog logger(cosmos::parse_log_level(config.log_level));
 
     try {
         std::filesystem::create_directories(config.data_dir);
@@ -278,6 +239,7 @@ int main(int argc, char** argv) {
         }
         if (!finished) {
             logger.log(Level::kInfo, "stopped (a repository download was abandoned)");
+            logger.flush();
             std::fflush(stderr);
             std::_Exit(0);
         }

@@ -56,12 +56,17 @@ std::string read_file(const fs::path& path) {
 }
 
 void write_file_atomic(const fs::path& path, std::string_view bytes) {
+    write_file_atomic(path, std::vector<std::string_view>{bytes});
+}
+
+void write_file_atomic(const fs::path& path, const std::vector<std::string_view>& parts) {
     fs::path tmp = path;
     tmp += ".tmp";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) throw core::unhandled_exception("cannot write " + tmp.string());
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        for (auto part : parts)
+            out.write(part.data(), static_cast<std::streamsize>(part.size()));
         out.flush();
         if (!out) throw core::unhandled_exception("cannot write " + tmp.string());
     }

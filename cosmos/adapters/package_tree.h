@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cosmos/core/universe_tree.h"
@@ -33,5 +34,9 @@ std::string read_file(const std::filesystem::path& path);
 
 /// Writes bytes to a file atomically (temporary name in the same folder, then rename).
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
+
+/// write_file_atomic() of the concatenation of parts, written one after another.
+void write_file_atomic(const std::filesystem::path& path,
+                       const std::vector<std::string_view>& parts);
 
 }  // namespace cosmos::adapters

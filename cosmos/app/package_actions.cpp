@@ -1,5 +1,6 @@
 #include "cosmos/app/package_actions.h"
 
+#include "cosmos/app/render_cache.h"
 #include "cosmos/core/error.h"
 
 namespace cosmos::app {
@@ -13,7 +14,13 @@ SelectedPackage select_package(std::shared_ptr<const core::Catalog> catalog,
 core::RenderedApp render_package(const SelectedPackage& selected, const core::Json& options,
                                  const std::optional<std::string>& app_id,
                                  const core::Codec& codec) {
+    // One cache for the process: preparations are kept per catalog, and a process serves one
+    // catalog at a time.
+    static RenderCache cache;
+    std::shared_ptr<const core::PreparedRender> prepared;
+    if (selected.catalog) prepared = cache.get(selected.catalog, *selected.package, codec);
     core::RenderRequest request;
+    request.prepared = prepared.get();
     request.package = selected.package;
     request.source_uri = selected.source_uri;
     request.user_options = options.is_object() ? options : core::Json::object();
