@@ -172,13 +172,7 @@ int main(int argc, char** argv) {
         cosmos::http::register_routes(router, context);
         router.set_observer([&](const cosmos::http::RequestRecord& r) {
             metrics.observe(r);
-            if (r.error_type.empty()) {
-                logger.log(Level::kInfo, "%s %s %d %.1fms", r.method.c_str(), r.path.c_str(),
-                           r.status, r.milliseconds);
-            } else {
-                logger.log(Level::kInfo, "%s %s %d %.1fms %s", r.method.c_str(), r.path.c_str(),
-                           r.status, r.milliseconds, r.error_type.c_str());
-            }
+            logger.request(r.method, r.path, r.status, r.milliseconds, r.error_type);
         });
 
         auto [host, port] = split_listen(config.listen);

@@ -42,6 +42,11 @@ public:
                                                                       sizeof(message) - 1)));
     }
 
+    /// Logs the line of one answered request at info level: "<method> <path> <status> <ms>ms",
+    /// then " <error type>" when there is one (as log() with "%s %s %d %.1fms %s" would).
+    void request(std::string_view method, std::string_view path, int status, double milliseconds,
+                 std::string_view error_type);
+
     /// Returns once every line logged so far is written.
     void flush();
 

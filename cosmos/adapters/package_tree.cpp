@@ -1,6 +1,12 @@
 #include "cosmos/adapters/package_tree.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -40,19 +46,36 @@ bool revision_less(const RevisionLocation& a, const RevisionLocation& b) {
 
 }  // namespace
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw core::unhandled_exception("cannot open " + path.string());
+namespace {
+
+// Reads the file at path, relative to the folder dir refers to (AT_FDCWD: the working folder).
+// where names the file in errors.
+std::string read_file_at(int dir, const char* path, const fs::path& where) {
+    int fd = ::openat(dir, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw core::unhandled_exception("cannot open " + where.string());
     std::string data;
-    in.seekg(0, std::ios::end);
-    auto size = in.tellg();
-    if (size > 0) {
-        data.resize(static_cast<std::size_t>(size));
-        in.seekg(0);
-        in.read(data.data(), size);
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) data.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t done = 0;
+    bool failed = false;
+    while (true) {
+        if (done == data.size()) data.resize(done + std::max<std::size_t>(done, 4096));
+        ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) failed = true;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
     }
-    if (!in && !in.eof()) throw core::unhandled_exception("cannot read " + path.string());
+    ::close(fd);
+    if (failed) throw core::unhandled_exception("cannot read " + where.string());
+    data.resize(done);
     return data;
+}
+
+}  // namespace
+
+std::string read_file(const fs::path& path) {
+    return read_file_at(AT_FDCWD, path.c_str(), path);
 }
 
 void write_file_atomic(const fs::path& path, std::string_view bytes) {
@@ -141,28 +164,56 @@ core::RevisionSource read_revision(const RevisionLocation& location,
     source.revision = location.revision;
     source.path =
         "repo/packages/" + location.letter + "/" + location.name + "/" + location.revision;
-    std::error_code ec;
-    for (const auto& file : sorted_children(location.folder, ec)) {
-        std::string name = file.path().filename().string();
-        if (file.is_symlink()) {
+    // The folder is opened once and its files relative to it: the kernel then looks up one name
+    // per file instead of the whole path.
+    auto cannot_list = [&](int error) {
+        problems.push_back({source.path, core::Severity::kError,
+                            "cannot list: " + std::generic_category().message(error)});
+    };
+    int dir = ::open(location.folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) {
+        cannot_list(errno);
+        return source;
+    }
+    DIR* listing = ::fdopendir(dir);
+    if (!listing) {
+        cannot_list(errno);
+        ::close(dir);
+        return source;
+    }
+    std::vector<std::pair<std::string, unsigned char>> entries;
+    errno = 0;
+    while (const dirent* entry = ::readdir(listing)) {
+        std::string name = entry->d_name;
+        if (name != "." && name != "..") entries.emplace_back(std::move(name), entry->d_type);
+    }
+    const int list_error = errno;
+    std::sort(entries.begin(), entries.end());
+    for (auto& [name, type] : entries) {
+        if (type == DT_UNKNOWN) {
+            struct stat st {};
+            if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+                type = S_ISLNK(st.st_mode) ? DT_LNK : S_ISREG(st.st_mode) ? DT_REG : DT_DIR;
+            }
+        }
+        if (type == DT_LNK) {
             problems.push_back({source.path + "/" + name, core::Severity::kError,
                                 "symbolic links are not allowed in a package"});
             continue;
         }
-        if (!file.is_regular_file()) {
+        if (type != DT_REG) {
             problems.push_back({source.path + "/" + name, core::Severity::kError,
                                 "unexpected folder inside a revision"});
             continue;
         }
         try {
-            source.files.emplace(name, read_file(file.path()));
+            source.files.emplace(name, read_file_at(dir, name.c_str(), location.folder / name));
         } catch (const core::Error& e) {
             problems.push_back({source.path + "/" + name, core::Severity::kError, e.what()});
         }
     }
-    if (ec) {
-        problems.push_back({source.path, core::Severity::kError, "cannot list: " + ec.message()});
-    }
+    ::closedir(listing);  // closes dir too
+    if (list_error != 0) cannot_list(list_error);
     return source;
 }
 

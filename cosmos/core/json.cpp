@@ -180,8 +180,8 @@ private:
 // then copied into a Json with DocumentBuilder's rules for duplicate keys. Both parsers take
 // exactly RFC 8259 JSON in UTF-8. Where their results could differ, convert() gives up and
 // nlohmann's parser decides, with its own error messages: text simdjson refuses (also nesting
-// deeper than its limit and integers beyond 64 bits), and any text holding "-0" (a signed integer
-// zero for nlohmann, an unsigned one or a double for simdjson).
+// deeper than its limit and integers beyond 64 bits), and any text holding the integer -0 (a
+// signed zero for nlohmann, an unsigned one for simdjson).
 class TapeConverter {
 public:
     explicit TapeConverter(Json& root) : root_(root) {}
@@ -322,10 +322,36 @@ private:
     simdjson::dom::parser* parser_;
 };
 
-std::optional<ParsedDocument> parse_fast(std::string_view text) {
-    if (text.size() > kFastParseBytes || text.find("-0") != std::string_view::npos) {
-        return std::nullopt;
+// Whether text holds -0 as an integer (outside strings): a signed integer for nlohmann, an
+// unsigned one for simdjson. "-0.5" or "-0e1" are doubles for both.
+bool has_integer_negative_zero(std::string_view text) {
+    std::size_t scanned = 0;
+    bool in_string = false;
+    for (std::size_t at = text.find("-0"); at != std::string_view::npos;
+         at = text.find("-0", at + 1)) {
+        char next = at + 2 < text.size() ? text[at + 2] : '\0';
+        if (next == '.' || next == 'e' || next == 'E' || (next >= '0' && next <= '9')) continue;
+        // Strings are followed from where the last candidate left off.
+        while (scanned < at) {
+            char c = text[scanned++];
+            if (in_string) {
+                if (c == '\\') {
+                    ++scanned;  // an escaped character never ends the string
+                } else if (c == '"') {
+                    in_string = false;
+                }
+            } else if (c == '"') {
+                in_string = true;
+            }
+        }
+        if (scanned > at) continue;  // the '-' itself is escaped, so inside a string
+        if (!in_string) return true;
     }
+    return false;
+}
+
+std::optional<ParsedDocument> parse_fast(std::string_view text) {
+    if (text.size() > kFastParseBytes || has_integer_negative_zero(text)) return std::nullopt;
     FastParser parser(text.size());
     simdjson::dom::element element;
     if ((*parser).parse(text.data(), text.size(), true).get(element) != simdjson::SUCCESS) {

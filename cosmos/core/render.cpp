@@ -75,9 +75,30 @@ std::optional<Json> context_resource(const Package& package) {
     return encode_resource(*package.resource, with_cli);
 }
 
+// merge(object, {key: value}) made in place: key moves to the front, its value merged with the
+// one it had when both are objects.
+void merge_to_front(Json& object, const std::string& key, Json value) {
+    using Members = Json::object_t::Container;
+    auto& members = static_cast<Members&>(object.get_ref<Json::object_t&>());
+    for (auto& member : members) {
+        if (member.first != key) continue;
+        if (member.second.is_object() && value.is_object()) value = merge(member.second, value);
+        break;
+    }
+    // Members cannot be moved within the object (their keys are const): the values move into a
+    // new list instead.
+    Members reordered;
+    reordered.reserve(members.size() + 1);
+    reordered.emplace_back(key, std::move(value));
+    for (auto& member : members) {
+        if (member.first != key) reordered.emplace_back(member.first, std::move(member.second));
+    }
+    members = std::move(reordered);
+}
+
 Json context_with(const Json& resolved_options, const std::optional<Json>& resource) {
     Json context = resolved_options.is_object() ? resolved_options : Json::object();
-    if (resource) context = merge(context, Json{{"resource", *resource}});
+    if (resource) merge_to_front(context, "resource", *resource);
     return context;
 }
 
@@ -286,10 +307,12 @@ RenderedApp render_marathon_app(const RenderRequest& request, const Codec& codec
 
     // 5. decoration: labels first (the template's, then the package's over them), then the
     // overridden id, then the template's keys.
+    // As merge(app, {"id": ...}), merge(app, {"labels": template labels}) and
+    // merge(app, {"labels": package labels}) would, without copying the app each time.
     Json template_labels =
         app.contains("labels") && app["labels"].is_object() ? app["labels"] : Json::object();
-    if (request.app_id) app = merge(app, Json{{"id", normalize_app_id(*request.app_id)}});
-    app = merge(app, Json{{"labels", template_labels}});
+    if (request.app_id) merge_to_front(app, "id", normalize_app_id(*request.app_id));
+    merge_to_front(app, "labels", std::move(template_labels));
     Json package_labels = Json::object();
     package_labels[std::string(kLabelName)] = package.name;
     package_labels[std::string(kLabelVersion)] = package.version.str();
@@ -297,7 +320,7 @@ RenderedApp render_marathon_app(const RenderRequest& request, const Codec& codec
     package_labels[std::string(kLabelOptions)] = encode_options_label(user_options);
     if (prepared->definition_error) std::rethrow_exception(prepared->definition_error);
     package_labels[std::string(kLabelDefinition)] = prepared->definition_label;
-    app = merge(app, Json{{"labels", std::move(package_labels)}});
+    merge_to_front(app, "labels", std::move(package_labels));
     return {std::move(app), std::move(resolved)};
 }
 

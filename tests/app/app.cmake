@@ -8,3 +8,6 @@ universe_add_test(test_app_repository_decode
 universe_add_test(test_app_repository_service
     SOURCES app/repository_service_test.cpp
     LIBS cosmos_app)
+universe_add_test(test_app_render
+    SOURCES app/render_cache_test.cpp
+    LIBS cosmos_app)

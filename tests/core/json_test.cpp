@@ -168,6 +168,7 @@ TEST_CASE("parsing gives nlohmann's values and errors whichever parser runs", "[
         "\xEF\xBB\xBF{\"bom\": true}",  // nlohmann skips a byte order mark
         R"( {"nested": {"deep": [[[[{"x": null}]]]]}} )",
         R"(true)",
+        R"({"a": ["node-0", "x\"-0", -0, -0.5, -0e1, "-0", 0, "\\-0"]})",
     };
     for (const char* text : accepted) {
         INFO(text);
