@@ -32,6 +32,7 @@
 #include "cosmos/http/ui_embedded.h"
 #include "cosmos/server_auth.h"
 #include "cosmos/server_config.h"
+#include "cosmos/server_log.h"
 #include "cosmos/upstream_log.h"
 #include "universe/embedded_universe.h"
 
@@ -41,52 +42,7 @@ namespace {
 
 constexpr const char* kBuiltinUniverse = "builtin:universe";
 
-enum class Level { kError = 0, kWarn = 1, kInfo = 2, kDebug = 3 };
-
-Level parse_level(const std::string& s) {
-    if (s == "error") return Level::kError;
-    if (s == "warn") return Level::kWarn;
-    if (s == "debug") return Level::kDebug;
-    return Level::kInfo;
-}
-
-// One line per call, formatted in a buffer and written with a single write(2): stderr is
-// unbuffered, and several small writes per request cost a quarter of the throughput.
-class Logger {
-public:
-    explicit Logger(Level level) : level_(level) {}
-    bool enabled(Level level) const { return level <= level_; }
-    template <typename... Args>
-    void log(Level level, const char* format, Args... args) {
-        if (level <= level_) always(level, format, args...);
-    }
-    /// Whatever the configured level: for lines that scripts read (the port of --listen HOST:0).
-    template <typename... Args>
-    void always(Level level, const char* format, Args... args) {
-        static const char* names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
-        char line[2048];
-        std::time_t now = std::time(nullptr);
-        std::tm tm{};
-        gmtime_r(&now, &tm);
-        std::size_t n = std::strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
-        n += static_cast<std::size_t>(
-            std::snprintf(line + n, sizeof(line) - n, "%s ", names[static_cast<int>(level)]));
-        int written = std::snprintf(line + n, sizeof(line) - n, format, args...);
-        n = std::min(sizeof(line) - 2, n + static_cast<std::size_t>(std::max(written, 0)));
-        line[n++] = '\n';
-        std::lock_guard lock(mutex_);
-        std::size_t done = 0;
-        while (done < n) {
-            ssize_t w = ::write(STDERR_FILENO, line + done, n - done);
-            if (w <= 0) break;
-            done += static_cast<std::size_t>(w);
-        }
-    }
-
-private:
-    Level level_;
-    std::mutex mutex_;
-};
+using Level = cosmos::LogLevel;
 
 std::vector<cosmos::app::RepositoryRef> default_repositories(const cosmos::ServerConfig& config,
                                                              std::set<std::string>& file_uris) {
@@ -142,7 +98,15 @@ int main(int argc, char** argv) {
         return parsed.exit_status;
     }
     const auto& config = *parsed.config;
-    Logger logger(parse_level(config.log_level));
+
+    // Signals are handled by the main thread only: block them before any thread starts
+    // (the log has a writer thread).
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    cosmos::ServerLog logger(cosmos::parse_log_level(config.log_level));
 
     // Authentication is settled before anything else starts: a bad file stops the server here.
     cosmos::adapters::SystemClock auth_clock;
@@ -155,13 +119,6 @@ int main(int argc, char** argv) {
     }
     for (const auto& notice : auth->notices())
         logger.log(auth->warn() ? Level::kWarn : Level::kInfo, "%s", notice.c_str());
-
-    // Signals are handled by the main thread only: block them before any thread starts.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     try {
         std::error_code dir_error;
@@ -262,16 +219,8 @@ int main(int argc, char** argv) {
         if (auto guard = auth->guard()) router.set_guard(std::move(*guard));
         router.set_observer([&](const cosmos::http::RequestRecord& r) {
             metrics.observe(r);
-            if (r.error_type.empty()) {
-                logger.log(Level::kInfo, "%s %s %d %.1fms", r.method.c_str(), r.path.c_str(),
-                           r.status, r.milliseconds);
-            } else if (!r.error_detail.empty()) {
-                logger.log(Level::kInfo, "%s %s %d %.1fms %s: %s", r.method.c_str(), r.path.c_str(),
-                           r.status, r.milliseconds, r.error_type.c_str(), r.error_detail.c_str());
-            } else {
-                logger.log(Level::kInfo, "%s %s %d %.1fms %s", r.method.c_str(), r.path.c_str(),
-                           r.status, r.milliseconds, r.error_type.c_str());
-            }
+            logger.request(r.method, r.path, r.status, r.milliseconds, r.error_type,
+                           r.error_detail);
         });
 
         auto [host, port] = split_listen(config.listen);
@@ -336,6 +285,7 @@ int main(int argc, char** argv) {
         }
         if (!finished) {
             logger.log(Level::kInfo, "stopped (a repository download was abandoned)");
+            logger.flush();
             std::fflush(stderr);
             std::_Exit(0);
         }

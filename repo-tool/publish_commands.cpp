@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -96,16 +97,21 @@ void print_problems(const std::vector<cosmos::core::Problem>& problems) {
 class MemorySink : public cosmos::app::OutputSink {
 public:
     void write(const std::string& name, std::string_view bytes) override {
+        std::lock_guard lock(mutex_);
         files[name] = std::string(bytes);
     }
     void write_zip(const std::string& name,
                    const std::vector<std::pair<std::string, std::string>>& entries) override {
+        std::lock_guard lock(mutex_);
         zips[name] = entries;
     }
     void commit() override {}
 
     std::map<std::string, std::string> files;
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> zips;
+
+private:
+    std::mutex mutex_;  // the build writes the zip and the JSON files at once
 };
 
 std::string entry_key(std::string_view text) {

@@ -34,6 +34,7 @@ DirectoryOutputSink::~DirectoryOutputSink() {
 }
 
 fs::path DirectoryOutputSink::staging() {
+    std::lock_guard lock(mutex_);
     if (!staging_) {
         fs::path parent = fs::absolute(destination_).parent_path();
         std::error_code ec;
@@ -49,9 +50,20 @@ fs::path DirectoryOutputSink::staging() {
     return *staging_;
 }
 
+void DirectoryOutputSink::written(const std::string& name) {
+    std::lock_guard lock(mutex_);
+    names_.push_back(name);
+}
+
 void DirectoryOutputSink::write(const std::string& name, std::string_view bytes) {
     write_file_atomic(staging() / name, bytes);
-    names_.push_back(name);
+    written(name);
+}
+
+void DirectoryOutputSink::write_parts(const std::string& name,
+                                      const std::vector<std::string_view>& parts) {
+    write_file_atomic(staging() / name, parts);
+    written(name);
 }
 
 void DirectoryOutputSink::write_zip(
@@ -61,7 +73,7 @@ void DirectoryOutputSink::write_zip(
     for (const auto& [path, data] : entries)
         archive.push_back({path, data});
     write_zip_file(staging() / name, archive);
-    names_.push_back(name);
+    written(name);
 }
 
 void DirectoryOutputSink::commit() {

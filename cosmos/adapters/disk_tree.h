@@ -1,7 +1,10 @@
 #pragma once
 
 #include <filesystem>
+#include <mutex>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "cosmos/app/tree_actions.h"
 
@@ -26,13 +29,16 @@ public:
     explicit DirectoryOutputSink(std::filesystem::path destination);
     ~DirectoryOutputSink() override;
     void write(const std::string& name, std::string_view bytes) override;
+    void write_parts(const std::string& name, const std::vector<std::string_view>& parts) override;
     void write_zip(const std::string& name,
                    const std::vector<std::pair<std::string, std::string>>& entries) override;
     void commit() override;
 
 private:
     std::filesystem::path staging();
+    void written(const std::string& name);
     std::filesystem::path destination_;
+    std::mutex mutex_;  // guards staging_ and names_: files may be written from two threads
     std::optional<std::filesystem::path> staging_;
     std::vector<std::string> names_;
 };

@@ -1,5 +1,10 @@
 #include "cosmos/adapters/package_tree.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -47,29 +52,50 @@ bool revision_less(const RevisionLocation& a, const RevisionLocation& b) {
 
 }  // namespace
 
-std::string read_file(const fs::path& path) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-        throw core::unhandled_exception("cannot read " + path.string() +
+namespace {
+
+// Reads the file at path, relative to the folder dir refers to (AT_FDCWD: the working folder).
+// where names the file in errors.
+std::string read_file_at(int dir, const char* path, const fs::path& where) {
+    int fd = ::openat(dir, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw core::unhandled_exception("cannot read " + where.string() + ": " + reason(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        throw core::unhandled_exception("cannot read " + where.string() +
                                         ": it is a folder, not a file");
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw core::unhandled_exception("cannot read " + path.string() + ": " + reason(errno));
     std::string data;
-    in.seekg(0, std::ios::end);
-    auto size = in.tellg();
-    if (size > 0) {
-        data.resize(static_cast<std::size_t>(size));
-        in.seekg(0);
-        in.read(data.data(), size);
+    if (st.st_size > 0) data.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t done = 0;
+    int failed = 0;
+    while (true) {
+        if (done == data.size()) data.resize(done + std::max<std::size_t>(done, 4096));
+        ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) failed = errno;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
     }
-    if (!in && !in.eof()) {
-        throw core::unhandled_exception("cannot read " + path.string() + ": " + reason(errno));
-    }
+    ::close(fd);
+    if (failed)
+        throw core::unhandled_exception("cannot read " + where.string() + ": " + reason(failed));
+    data.resize(done);
     return data;
 }
 
+}  // namespace
+
+std::string read_file(const fs::path& path) {
+    return read_file_at(AT_FDCWD, path.c_str(), path);
+}
+
 void write_file_atomic(const fs::path& path, std::string_view bytes) {
+    write_file_atomic(path, std::vector<std::string_view>{bytes});
+}
+
+void write_file_atomic(const fs::path& path, const std::vector<std::string_view>& parts) {
     std::error_code ec;
     fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
     if (!fs::is_directory(folder, ec)) {
@@ -83,7 +109,8 @@ void write_file_atomic(const fs::path& path, std::string_view bytes) {
         if (!out) {
             throw core::unhandled_exception("cannot write " + path.string() + ": " + reason(errno));
         }
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        for (auto part : parts)
+            out.write(part.data(), static_cast<std::streamsize>(part.size()));
         out.flush();
         if (!out) {
             int err = errno;
@@ -174,29 +201,56 @@ core::RevisionSource read_revision(const RevisionLocation& location,
     source.path = location.letter.empty() ? location.folder.string()
                                           : "repo/packages/" + location.letter + "/" +
                                                 location.name + "/" + location.revision;
-    std::error_code ec;
-    for (const auto& file : sorted_children(location.folder, ec)) {
-        std::string name = file.path().filename().string();
-        if (file.is_symlink()) {
+    // The folder is opened once and its files relative to it: the kernel then looks up one name
+    // per file instead of the whole path.
+    auto cannot_list = [&](int error) {
+        problems.push_back({source.path, core::Severity::kError, "cannot list: " + reason(error)});
+    };
+    int dir = ::open(location.folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) {
+        cannot_list(errno);
+        return source;
+    }
+    DIR* listing = ::fdopendir(dir);
+    if (!listing) {
+        cannot_list(errno);
+        ::close(dir);
+        return source;
+    }
+    std::vector<std::pair<std::string, unsigned char>> entries;
+    errno = 0;
+    while (const dirent* entry = ::readdir(listing)) {
+        std::string name = entry->d_name;
+        if (name != "." && name != "..") entries.emplace_back(std::move(name), entry->d_type);
+    }
+    const int list_error = errno;
+    std::sort(entries.begin(), entries.end());
+    for (auto& [name, type] : entries) {
+        if (type == DT_UNKNOWN) {
+            struct stat st {};
+            if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+                type = S_ISLNK(st.st_mode) ? DT_LNK : S_ISREG(st.st_mode) ? DT_REG : DT_DIR;
+            }
+        }
+        if (type == DT_LNK) {
             problems.push_back({source.path + "/" + name, core::Severity::kError,
                                 "symbolic links are not allowed in a package"});
             continue;
         }
-        if (!file.is_regular_file()) {
+        if (type != DT_REG) {
             // The generator reads the package's files by name and never looks at anything else.
             problems.push_back({source.path + "/" + name, core::Severity::kWarning,
                                 "unexpected folder inside a revision; it is ignored"});
             continue;
         }
         try {
-            source.files.emplace(name, read_file(file.path()));
+            source.files.emplace(name, read_file_at(dir, name.c_str(), location.folder / name));
         } catch (const core::Error& e) {
             problems.push_back({source.path + "/" + name, core::Severity::kError, e.what()});
         }
     }
-    if (ec) {
-        problems.push_back({source.path, core::Severity::kError, "cannot list: " + ec.message()});
-    }
+    ::closedir(listing);  // closes dir too
+    if (list_error != 0) cannot_list(list_error);
     return source;
 }
 

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -40,5 +41,8 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
 
 /// A system error in words, in lower case ("permission denied"), for messages.
 std::string describe(const std::error_code& ec);
+/// write_file_atomic() of the concatenation of parts, written one after another.
+void write_file_atomic(const std::filesystem::path& path,
+                       const std::vector<std::string_view>& parts);
 
 }  // namespace cosmos::adapters

@@ -66,11 +66,57 @@ core::Error unusable_database(const std::string& path, const std::string& reason
                                      "; it was left unchanged");
 }
 
-std::string blob_text(const SQLite::Column& column) {
-    const void* data = column.getBlob();
-    int size = column.getBytes();
-    if (data == nullptr || size <= 0) return {};
-    return std::string(static_cast<const char*>(data), static_cast<std::size_t>(size));
+// Large bodies go through SQLite's incremental blob I/O, in pieces of this size: reading a blob
+// column or binding one to an INSERT makes SQLite assemble the whole value in a buffer of its own,
+// so the body would be in memory twice.
+constexpr int kBlobChunk = 1 << 20;
+
+// Opens the body of a repository_content row; throws SQLite::Exception.
+class BlobHandle {
+public:
+    BlobHandle(SQLite::Database& db, std::int64_t rowid, bool write) : db_(db) {
+        int rc = sqlite3_blob_open(db.getHandle(), "main", "repository_content", "body", rowid,
+                                   write ? 1 : 0, &blob_);
+        if (rc != SQLITE_OK) {
+            sqlite3_blob_close(blob_);
+            throw SQLite::Exception(db.getHandle(), rc);
+        }
+    }
+    ~BlobHandle() { sqlite3_blob_close(blob_); }
+    BlobHandle(const BlobHandle&) = delete;
+    BlobHandle& operator=(const BlobHandle&) = delete;
+
+    int size() const { return sqlite3_blob_bytes(blob_); }
+    void read(char* out, int size, int offset) {
+        check(sqlite3_blob_read(blob_, out, size, offset));
+    }
+    void write(const char* data, int size, int offset) {
+        check(sqlite3_blob_write(blob_, data, size, offset));
+    }
+
+private:
+    void check(int rc) {
+        if (rc != SQLITE_OK) throw SQLite::Exception(db_.getHandle(), rc);
+    }
+    SQLite::Database& db_;
+    sqlite3_blob* blob_ = nullptr;
+};
+
+std::string read_body(SQLite::Database& db, std::int64_t rowid) {
+    BlobHandle blob(db, rowid, false);
+    std::string out(static_cast<std::size_t>(blob.size()), '\0');
+    for (int at = 0; at < blob.size(); at += kBlobChunk) {
+        blob.read(out.data() + at, std::min(kBlobChunk, blob.size() - at), at);
+    }
+    return out;
+}
+
+void write_body(SQLite::Database& db, std::int64_t rowid, std::string_view body) {
+    BlobHandle blob(db, rowid, true);
+    const int size = static_cast<int>(body.size());
+    for (int at = 0; at < size; at += kBlobChunk) {
+        blob.write(body.data() + at, std::min(kBlobChunk, size - at), at);
+    }
 }
 
 std::optional<std::string> optional_text(const SQLite::Column& column) {
@@ -188,11 +234,32 @@ void migrate_to_2(SQLite::Database& db, const MigrationContext&) {
     )sql");
 }
 
+// Version 3: a repository's body is the last column of its row. SQLite writes a zeroblob() that
+// ends the row without materialising it, and only then can the body be copied in piece by piece
+// (see write_body): anywhere else in the row, the zeros and the record holding them are built in
+// memory, twice the size of the body.
+void migrate_to_3(SQLite::Database& db, const MigrationContext&) {
+    db.exec(R"sql(
+        CREATE TABLE repository_content_2 (
+            uri        TEXT PRIMARY KEY,
+            media_type TEXT NOT NULL,
+            fetched_at INTEGER NOT NULL,
+            etag       TEXT,
+            body       BLOB NOT NULL
+        );
+        INSERT INTO repository_content_2 (uri, media_type, fetched_at, etag, body)
+            SELECT uri, media_type, fetched_at, etag, body FROM repository_content;
+        DROP TABLE repository_content;
+        ALTER TABLE repository_content_2 RENAME TO repository_content;
+    )sql");
+}
+
 // kMigrations[i] takes a database from version i to version i + 1. A schema change appends a
 // step here and raises SqliteStore::kSchemaVersion; existing steps never change.
 constexpr MigrationStep kMigrations[] = {
     &migrate_to_1,
     &migrate_to_2,
+    &migrate_to_3,
 };
 static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion,
               "one migration step per schema version");
@@ -384,13 +451,13 @@ std::optional<app::StoredContent> SqliteStore::load_content(const std::string& u
     return read("loading repository content",
                 [&](SQLite::Database& db) -> std::optional<app::StoredContent> {
                     SQLite::Statement query(db,
-                                            "SELECT body, media_type, fetched_at, etag FROM "
+                                            "SELECT rowid, media_type, fetched_at, etag FROM "
                                             "repository_content WHERE uri = ?");
                     query.bind(1, uri);
                     if (!query.executeStep()) return std::nullopt;
                     app::StoredContent content;
                     content.uri = uri;
-                    content.body = blob_text(query.getColumn(0));
+                    content.body = read_body(db, query.getColumn(0).getInt64());
                     content.media_type = query.getColumn(1).getString();
                     content.fetched_at = query.getColumn(2).getInt64();
                     content.etag = optional_text(query.getColumn(3));
@@ -404,18 +471,19 @@ void SqliteStore::save_content(const app::StoredContent& content) {
                                       static_cast<std::uint64_t>(std::numeric_limits<int>::max()));
     }
     write("saving repository content", [&](SQLite::Database& db) {
+        // The row is written with a body of zeros, which SQLite does not materialise as the
+        // row's last column (migrate_to_3), then the body is copied into it piece by piece.
         SQLite::Statement insert(
             db,
             "INSERT OR REPLACE INTO repository_content "
-            "(uri, body, media_type, fetched_at, etag) VALUES (?, ?, ?, ?, ?)");
+            "(uri, media_type, fetched_at, etag, body) VALUES (?, ?, ?, ?, zeroblob(?))");
         insert.bind(1, content.uri);
-        // The body can be hundreds of megabytes: SQLite reads it in place instead of copying.
-        insert.bindNoCopy(2, static_cast<const void*>(content.body.data()),
-                          static_cast<int>(content.body.size()));
-        insert.bind(3, content.media_type);
-        insert.bind(4, content.fetched_at);
-        bind_optional(insert, 5, content.etag);
+        insert.bind(2, content.media_type);
+        insert.bind(3, content.fetched_at);
+        bind_optional(insert, 4, content.etag);
+        insert.bind(5, static_cast<std::int64_t>(content.body.size()));
         insert.exec();
+        write_body(db, db.getLastInsertRowid(), content.body);
     });
 }
 

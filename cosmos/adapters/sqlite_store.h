@@ -25,7 +25,7 @@ class SqliteStore : public app::RepositoryStore,
                     public app::LocalPackageStore {
 public:
     /// The schema version this build writes; a database with a higher version is refused.
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     /// How long a writer waits for another connection's lock before failing.
     static constexpr int kBusyTimeoutMs = 10000;
 

@@ -1,5 +1,6 @@
 #include "cosmos/app/package_actions.h"
 
+#include "cosmos/app/render_cache.h"
 #include "cosmos/core/app_id.h"
 #include "cosmos/core/error.h"
 
@@ -16,7 +17,13 @@ core::RenderedApp render_package(const SelectedPackage& selected, const core::Js
                                  const core::Codec& codec) {
     // An id that Marathon would refuse, or resolve elsewhere ("/../x"), is refused up front.
     if (app_id) core::check_app_id(core::normalize_app_id(*app_id));
+    // One cache for the process: preparations are kept per catalog, and a process serves one
+    // catalog at a time.
+    static RenderCache cache;
+    std::shared_ptr<const core::PreparedRender> prepared;
+    if (selected.catalog) prepared = cache.get(selected.catalog, *selected.package, codec);
     core::RenderRequest request;
+    request.prepared = prepared.get();
     request.package = selected.package;
     request.source_uri = selected.source_uri;
     request.user_options = options.is_object() ? options : core::Json::object();

@@ -24,7 +24,9 @@ SelectedPackage select_package(std::shared_ptr<const core::Catalog> catalog,
                                const std::string& name, const std::optional<std::string>& version);
 
 /// POST /package/render: the Marathon app install would post (ServiceMarathonTemplateNotFound
-/// for CLI-only packages, option and render errors as core::render_marathon_app).
+/// for CLI-only packages, option and render errors as core::render_marathon_app). What does not
+/// depend on the request is prepared once per package of the catalog and kept (RenderCache); the
+/// codec must be the same on every call.
 core::RenderedApp render_package(const SelectedPackage& selected, const core::Json& options,
                                  const std::optional<std::string>& app_id,
                                  const core::Codec& codec);

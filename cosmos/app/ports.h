@@ -29,7 +29,8 @@ struct RepositoryRef {
 /// upstream never empties the catalog.
 struct StoredContent {
     std::string uri;
-    std::string body;             ///< as served (decompressed)
+    /// As served (decompressed). Shared: the packages decoded from it keep pointing into it.
+    core::SharedText body;
     std::string media_type;       ///< the response Content-Type
     std::int64_t fetched_at = 0;  ///< Unix seconds
     std::optional<std::string> etag;

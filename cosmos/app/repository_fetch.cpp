@@ -1,5 +1,7 @@
 #include "cosmos/app/repository_fetch.h"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <map>
 #include <string_view>
@@ -98,9 +100,9 @@ bool retryable(const core::Error& e) {
 // A repository document is decoded one package at a time: parsing the whole document first
 // builds a DOM several times the file's size, and tearing it down again costs as much as
 // building it. core::JsonScanner only finds the byte ranges of the top-level values; every byte
-// still goes through core::parse_json. Anything not plainly understood (a byte order mark, an
-// escaped top-level key, a repeated "packages") ends this path, and so does any failure while
-// decoding: core::decode_repository_json then decides, with its exact errors.
+// is still checked by core::parse_json or core::is_json. Anything not plainly understood (a byte
+// order mark, an escaped top-level key, a repeated "packages") ends this path, and so does any
+// failure while decoding: core::decode_repository_json then decides, with its exact errors.
 
 constexpr std::string_view kRepositoryShape = R"({"packages": [...]})";
 
@@ -140,13 +142,15 @@ std::optional<std::vector<std::string_view>> package_elements(std::string_view t
     return found;
 }
 
-// The bytes of the value of key in the object that is the whole text: empty when the key is
-// absent, nullopt when it appears twice or any key is escaped. Throws core::Error when the text
-// is not plainly an object.
-std::optional<std::string_view> object_member(std::string_view text, std::string_view wanted) {
+// The bytes of the values of the wanted keys in the object that is the whole text: empty for a
+// key that is absent; nullopt when a wanted key appears twice or any key is escaped. Throws
+// core::Error when the text is not plainly an object.
+template <std::size_t N>
+std::optional<std::array<std::string_view, N>> object_members(
+    std::string_view text, const std::array<std::string_view, N>& wanted) {
     core::JsonScanner scan(text, "a package object {...}");
-    std::string_view found;
-    bool seen = false;
+    std::array<std::string_view, N> found{};
+    std::array<bool, N> seen{};
     scan.expect('{');
     if (!scan.accept('}')) {
         do {
@@ -154,10 +158,13 @@ std::optional<std::string_view> object_member(std::string_view text, std::string
             scan.expect(':');
             auto value = scan.value_token();
             if (escaped(key)) return std::nullopt;
-            if (key.size() == wanted.size() + 2 && key.substr(1, wanted.size()) == wanted) {
-                if (seen) return std::nullopt;
-                seen = true;
-                found = value;
+            for (std::size_t i = 0; i < N; ++i) {
+                if (key.size() == wanted[i].size() + 2 &&
+                    key.substr(1, wanted[i].size()) == wanted[i]) {
+                    if (seen[i]) return std::nullopt;
+                    seen[i] = true;
+                    found[i] = value;
+                }
             }
         } while (scan.accept(','));
         scan.expect('}');
@@ -166,28 +173,70 @@ std::optional<std::string_view> object_member(std::string_view text, std::string
     return found;
 }
 
-std::optional<std::vector<core::Package>> decode_by_package(std::string_view body) {
+// The package decoded from one element of the document in body. The config schema and the
+// template are most of a package: they are cut out of the element before it is parsed and kept
+// as slices of the body, so they become neither trees nor copies. nullopt when the element is
+// not plainly understood.
+std::optional<core::Package> decode_element(const core::SharedText& body,
+                                            std::string_view element) {
+    auto members = object_members<2>(element, {"config", "marathon"});
+    if (!members) return std::nullopt;
+    auto [config, marathon] = *members;
+    // (offset in element, length, replacement), in element order
+    struct Cut {
+        std::string_view range;
+        std::string_view replacement;
+    };
+    std::vector<Cut> cuts;
+    const bool shared_config = !config.empty() && config.front() == '{';
+    if (shared_config) cuts.push_back({config, "{}"});
+    std::string_view template_base64;
+    if (!marathon.empty() && marathon.front() == '{') {
+        auto inner = object_members<1>(marathon, {"v2AppMustacheTemplate"});
+        if (!inner) return std::nullopt;
+        std::string_view token = (*inner)[0];
+        if (token.size() >= 2 && token.front() == '"' &&
+            token.find('\\') == std::string_view::npos) {
+            template_base64 = token.substr(1, token.size() - 2);
+            // A base64 text the decoder would refuse is left to it, for its message.
+            if (!core::decodable_base64(template_base64)) return std::nullopt;
+            cuts.push_back({token, "\"\""});
+        }
+    }
+    std::sort(cuts.begin(), cuts.end(),
+              [](const Cut& a, const Cut& b) { return a.range.data() < b.range.data(); });
+    std::string rest;
+    std::size_t kept = element.size();
+    for (const auto& cut : cuts)
+        kept -= cut.range.size();
+    rest.reserve(kept + 4);
+    const char* at = element.data();
+    for (const auto& cut : cuts) {
+        rest.append(at, cut.range.data());
+        rest += cut.replacement;
+        at = cut.range.data() + cut.range.size();
+    }
+    rest.append(at, element.data() + element.size());
+
+    core::Package package = core::decode_package(core::parse_json(rest));
+    if (!template_base64.empty() && package.marathon_template_base64) {
+        package.marathon_template_base64 = core::SharedText(body.buffer(), template_base64);
+    }
+    if (shared_config)
+        package.config = core::JsonText::shared(core::SharedText(body.buffer(), config));
+    return package;
+}
+
+std::optional<std::vector<core::Package>> decode_by_package(const core::SharedText& body) {
     try {
         auto elements = package_elements(body);
         if (!elements) return std::nullopt;
         std::vector<core::Package> out;
         out.reserve(elements->size());
         for (auto element : *elements) {
-            // The config schema is most of a package and is kept as text: it is cut out of the
-            // element before parsing, so it never becomes a tree here.
-            auto config = object_member(element, "config");
-            if (!config) return std::nullopt;
-            if (config->empty() || config->front() != '{') {
-                out.push_back(core::decode_package(core::parse_json(element)));
-                continue;
-            }
-            std::string rest;
-            rest.reserve(element.size() - config->size() + 2);
-            rest.append(element.data(), config->data());
-            rest += "{}";
-            rest.append(config->data() + config->size(), element.data() + element.size());
-            out.push_back(core::decode_package(core::parse_json(rest)));
-            out.back().config = core::JsonText::from_text(*config);
+            auto package = decode_element(body, element);
+            if (!package) return std::nullopt;
+            out.push_back(std::move(*package));
         }
         return out;
     } catch (const std::exception&) {

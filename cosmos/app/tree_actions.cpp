@@ -108,17 +108,46 @@ TreeReport validate_tree(TreeSource& source, const TreeOptions& options) {
     return run(source, options, false, nullptr);
 }
 
+void OutputSink::write_parts(const std::string& name, const std::vector<std::string_view>& parts) {
+    write(name, core::detail::join(parts));
+}
+
 TreeReport build_repository(TreeSource& source, OutputSink& sink, const TreeOptions& options) {
     std::vector<core::PreparedEntry> entries;
     TreeReport report = run(source, options, true, &entries);
     if (!report.ok()) return report;
     core::sort_entries(entries);
-    core::assemble_repository_files(entries, [&](const std::string& name, std::string&& bytes) {
-        report.bytes_written += bytes.size();
-        sink.write(name, bytes);
-    });
-    auto legacy = core::legacy_zip_files(entries);
-    sink.write_zip("repo-up-to-1.7.zip", legacy);
+    // The legacy zip is compressed while the JSON files are written (the kernel copying them is
+    // most of their cost), unless a single thread was asked for.
+    auto write_zip = [&] { sink.write_zip("repo-up-to-1.7.zip", core::legacy_zip_files(entries)); };
+    std::exception_ptr zip_failure;
+    std::optional<std::thread> zip_thread;
+    if (options.threads != 1) {
+        zip_thread.emplace([&] {
+            try {
+                write_zip();
+            } catch (...) {
+                zip_failure = std::current_exception();
+            }
+        });
+    }
+    try {
+        core::for_each_repository_file(
+            entries, [&](const std::string& name, const std::vector<std::string_view>& parts) {
+                for (auto part : parts)
+                    report.bytes_written += part.size();
+                sink.write_parts(name, parts);
+            });
+    } catch (...) {
+        if (zip_thread) zip_thread->join();
+        throw;
+    }
+    if (zip_thread) {
+        zip_thread->join();
+        if (zip_failure) std::rethrow_exception(zip_failure);
+    } else {
+        write_zip();
+    }
     sink.commit();
     return report;
 }

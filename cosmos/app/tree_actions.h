@@ -32,10 +32,15 @@ public:
 };
 
 /// Receives the files of a build (port). Nothing is visible in the destination until commit().
+/// write(), write_parts() and write_zip() may be called from two threads at once (for different
+/// names); commit() is called alone, after them.
 class OutputSink {
 public:
     virtual ~OutputSink() = default;
     virtual void write(const std::string& name, std::string_view bytes) = 0;
+    /// Writes a file whose bytes are the concatenation of parts. By default the parts are joined
+    /// and passed to write(); a sink that can stream them should.
+    virtual void write_parts(const std::string& name, const std::vector<std::string_view>& parts);
     /// Writes a deterministic zip archive made of the given (path, bytes) entries.
     virtual void write_zip(const std::string& name,
                            const std::vector<std::pair<std::string, std::string>>& entries) = 0;

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cosmos/core/shared_text.h"
+
 namespace cosmos::core {
 
 /// The JSON value used everywhere: objects keep their source key order, because Universe files,
@@ -42,9 +44,9 @@ Json parse_json(std::string_view text);
 /// Compact text (no spaces), nulls kept, non-ASCII written raw.
 std::string to_compact(const Json& value);
 
-/// A JSON value kept as its compact text and parsed on each use. A config schema held as a tree
-/// costs about three times its text, and a catalog only reads it to describe or render one
-/// package, so the catalog keeps packages' configs this way.
+/// A JSON value kept as its text and parsed on each use. A config schema held as a tree costs
+/// about three times its text, and a catalog only reads it to describe or render one package, so
+/// the catalog keeps packages' configs this way. Copies share the text.
 class JsonText {
 public:
     /// Keeps to_compact(value).
@@ -55,10 +57,15 @@ public:
     /// than kMaxJsonDepth.
     static JsonText from_text(std::string_view text);
 
+    /// Adopts text as it is, without a copy (it may point into a larger shared buffer, such as a
+    /// whole repository document). Throws Error json_parsing_error when it is not exactly one
+    /// well-formed JSON value.
+    static JsonText shared(SharedText text);
+
     /// The value (parse_json of the text: duplicate keys resolve as there).
     Json value() const { return parse_json(text_); }
-    /// The compact text.
-    const std::string& text() const noexcept { return text_; }
+    /// The text: compact, unless it was adopted with shared().
+    std::string_view text() const noexcept { return text_; }
 
     /// Equal values, whatever their text.
     bool operator==(const JsonText& other) const {
@@ -67,13 +74,15 @@ public:
 
 private:
     JsonText() = default;
-    std::string text_;
+    SharedText text_;
 };
 
 /// Appends key: value to an object that has no member named key. Json objects keep their members
 /// in a vector and operator[] searches it, so building an object of n members from another
 /// object's (unique) keys through operator[] costs n^2; this costs n.
 void append_member(Json& object, std::string key, Json value);
+/// True when text is exactly one well-formed JSON value (what parse_json accepts).
+bool is_json(std::string_view text);
 
 /// Returns a copy with every null-valued object member removed, recursively (array elements are
 /// kept). This is the Cosmos response printer's rule.

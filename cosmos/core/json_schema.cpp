@@ -8,7 +8,9 @@
 #include <limits>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "cosmos/core/error.h"
@@ -1019,8 +1021,39 @@ struct JsonSchema::Impl {
         }
 
         auto at = [&](std::string_view key) { return pointer + "/" + std::string(key); };
+        // The keywords handled below. Annotations (description, default, title, ...) are most
+        // members of a config schema; they are skipped at once instead of being compared with
+        // every keyword.
+        static const std::unordered_set<std::string_view> kKeywords = {"type",
+                                                                       "enum",
+                                                                       "properties",
+                                                                       "patternProperties",
+                                                                       "additionalProperties",
+                                                                       "required",
+                                                                       "dependencies",
+                                                                       "minProperties",
+                                                                       "maxProperties",
+                                                                       "items",
+                                                                       "additionalItems",
+                                                                       "minItems",
+                                                                       "maxItems",
+                                                                       "uniqueItems",
+                                                                       "minimum",
+                                                                       "maximum",
+                                                                       "exclusiveMinimum",
+                                                                       "exclusiveMaximum",
+                                                                       "multipleOf",
+                                                                       "minLength",
+                                                                       "maxLength",
+                                                                       "pattern",
+                                                                       "format",
+                                                                       "allOf",
+                                                                       "anyOf",
+                                                                       "oneOf",
+                                                                       "not"};
         for (auto it = s.begin(); it != s.end(); ++it) {
             const std::string& key = it.key();
+            if (kKeywords.count(key) == 0) continue;
             const Json& v = it.value();
             if (key == "type") {
                 auto add_type = [&n](const Json& name) {

@@ -8,20 +8,60 @@
 
 namespace cosmos::core {
 
+namespace {
+
+using Members = Json::object_t::Container;
+
+Members& members(Json& object) {
+    return static_cast<Members&>(object.get_ref<Json::object_t&>());
+}
+
+const Members& members(const Json& object) {
+    return static_cast<const Members&>(object.get_ref<const Json::object_t&>());
+}
+
+// The position of key among an object's members, or members.size(). A large object is searched
+// through its index (made once by the caller), a small one linearly.
+class KeyIndex {
+public:
+    explicit KeyIndex(const Members& m) : members_(m) {
+        if (m.size() > kIndexed) {
+            for (std::size_t i = 0; i < m.size(); ++i)
+                index_.emplace(m[i].first, i);
+        }
+    }
+    std::size_t find(std::string_view key) const {
+        if (members_.size() > kIndexed) {
+            auto it = index_.find(key);
+            return it == index_.end() ? members_.size() : it->second;
+        }
+        for (std::size_t i = 0; i < members_.size(); ++i) {
+            if (members_[i].first == key) return i;
+        }
+        return members_.size();
+    }
+
+private:
+    static constexpr std::size_t kIndexed = 8;
+    const Members& members_;
+    std::unordered_map<std::string_view, std::size_t> index_;
+};
+
+}  // namespace
+
 Json extract_defaults(const Json& config) {
     Json out = Json::object();
     if (!config.is_object()) return out;
     auto properties = config.find("properties");
     if (properties == config.end() || !properties->is_object()) return out;
-    for (auto it = properties->begin(); it != properties->end(); ++it) {
-        const Json& property = it.value();
+    // The keys of "properties" are unique, so each default is appended without a lookup.
+    for (const auto& [key, property] : members(*properties)) {
         if (!property.is_object()) continue;
-        // The keys of "properties" are unique, so members are appended without a search.
         if (auto d = property.find("default"); d != property.end()) {
-            append_member(out, it.key(), *d);
+            members(out).emplace_back(key, *d);
         } else if (property.contains("properties")) {
             Json nested = extract_defaults(property);
-            if (!nested.empty()) append_member(out, it.key(), std::move(nested));
+            if (!nested.empty()) members(out).emplace_back(key, std::move(nested));
         }
     }
     return out;
@@ -29,24 +69,24 @@ Json extract_defaults(const Json& config) {
 
 Json merge(const Json& base, const Json& overlay) {
     if (!base.is_object() || !overlay.is_object()) return overlay;
-    // The user's options may have very many members: keys are looked up through a hash index
-    // and appended without a search (Json::find and operator[] scan the members).
-    std::unordered_map<std::string_view, const Json*> base_members;
-    base_members.reserve(base.size());
-    for (auto it = base.begin(); it != base.end(); ++it)
-        base_members.emplace(it.key(), &it.value());
+    const Members& b = members(base);
+    const Members& o = members(overlay);
     Json out = Json::object();
-    for (auto it = overlay.begin(); it != overlay.end(); ++it) {
-        auto b = base_members.find(it.key());
-        if (b != base_members.end() && b->second->is_object() && it.value().is_object()) {
-            append_member(out, it.key(), merge(*b->second, it.value()));
+    Members& result = members(out);
+    result.reserve(b.size() + o.size());
+    // Keys are unique in each object, so members are appended without lookups in the result.
+    KeyIndex in_base(b);
+    for (const auto& [key, value] : o) {
+        std::size_t at = in_base.find(key);
+        if (at < b.size() && b[at].second.is_object() && value.is_object()) {
+            result.emplace_back(key, merge(b[at].second, value));
         } else {
-            append_member(out, it.key(), it.value());
+            result.emplace_back(key, value);
         }
-        if (b != base_members.end()) b->second = nullptr;  // taken from the overlay
     }
-    for (auto it = base.begin(); it != base.end(); ++it) {
-        if (base_members.at(it.key()) != nullptr) append_member(out, it.key(), it.value());
+    KeyIndex in_overlay(o);
+    for (const auto& [key, value] : b) {
+        if (in_overlay.find(key) == o.size()) result.emplace_back(key, value);
     }
     return out;
 }

@@ -302,8 +302,8 @@ void encode_notes_and_licenses(Json& out, const Package& p, Nulls nulls, bool de
     put_optional(out, "licenses", p.licenses, nulls, encode_licenses);
 }
 
-Json encode_marathon(const std::string& b64) {
-    return Json{{"v2AppMustacheTemplate", b64}};
+Json encode_marathon(const SharedText& b64) {
+    return Json{{"v2AppMustacheTemplate", b64.str()}};
 }
 Json encode_command(const std::vector<std::string>& pip) {
     return Json{{"pip", pip}};

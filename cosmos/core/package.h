@@ -100,7 +100,7 @@ struct Package {
     std::optional<std::vector<License>> licenses;
     std::optional<std::string> min_dcos_release_version;  ///< 3.0+
     /// marathon.v2AppMustacheTemplate as stored: standard base64 of the template bytes.
-    std::optional<std::string> marathon_template_base64;
+    std::optional<SharedText> marathon_template_base64;
     std::optional<Resource> resource;
     std::optional<JsonText> config;                         ///< a JSON Schema object
     std::optional<std::vector<std::string>> command_pip;    ///< command.pip (2.0 and 3.0)

@@ -1,6 +1,7 @@
 #include "cosmos/core/render.h"
 
 #include "cosmos/core/error.h"
+#include "cosmos/core/json_schema.h"
 #include "cosmos/core/mustache.h"
 #include "cosmos/core/options.h"
 
@@ -66,13 +67,122 @@ std::string universe_package_media_type(PackagingVersion version) {
     return std::string(kUniversePackageType) + ";charset=utf-8;version=" + n;
 }
 
-Json render_context(const Package& package, const Json& resolved_options) {
-    Json context = resolved_options.is_object() ? resolved_options : Json::object();
-    if (package.resource) {
-        bool with_cli = package.packaging_version != PackagingVersion::k2_0;
-        context = merge(context, Json{{"resource", encode_resource(*package.resource, with_cli)}});
+namespace {
+
+std::optional<Json> context_resource(const Package& package) {
+    if (!package.resource) return std::nullopt;
+    bool with_cli = package.packaging_version != PackagingVersion::k2_0;
+    return encode_resource(*package.resource, with_cli);
+}
+
+// merge(object, {key: value}) made in place: key moves to the front, its value merged with the
+// one it had when both are objects.
+void merge_to_front(Json& object, const std::string& key, Json value) {
+    using Members = Json::object_t::Container;
+    auto& members = static_cast<Members&>(object.get_ref<Json::object_t&>());
+    for (auto& member : members) {
+        if (member.first != key) continue;
+        if (member.second.is_object() && value.is_object()) value = merge(member.second, value);
+        break;
     }
+    // Members cannot be moved within the object (their keys are const): the values move into a
+    // new list instead.
+    Members reordered;
+    reordered.reserve(members.size() + 1);
+    reordered.emplace_back(key, std::move(value));
+    for (auto& member : members) {
+        if (member.first != key) reordered.emplace_back(member.first, std::move(member.second));
+    }
+    members = std::move(reordered);
+}
+
+Json context_with(const Json& resolved_options, const std::optional<Json>& resource) {
+    Json context = resolved_options.is_object() ? resolved_options : Json::object();
+    if (resource) merge_to_front(context, "resource", *resource);
     return context;
+}
+
+// Steps 3 and 4 of render_marathon_app() with the context made.
+Json render_with_context(const MustacheTemplate& compiled, const Json& context) {
+    std::string text;
+    try {
+        text = compiled.render(context);
+    } catch (const MustacheError& e) {
+        throw unhandled_exception(e.what());
+    }
+
+    Json rendered;
+    try {
+        rendered = parse_json(text);
+    } catch (const Error& e) {
+        std::string message = e.data().is_object() && e.data().contains("parsingErrorMessage")
+                                  ? e.data()["parsingErrorMessage"].get<std::string>()
+                                  : e.what();
+        throw json_parsing_error("ParsingFailure", message, text);
+    }
+    if (!rendered.is_object()) throw marathon_template_must_be_json_object();
+
+    if (auto it = rendered.find("labels"); it != rendered.end() && !it->is_null()) {
+        bool ok = it->is_object();
+        if (ok) {
+            for (const auto& v : *it)
+                ok = ok && v.is_string();
+        }
+        if (!ok) {
+            throw json_decoding_error("scala.collection.immutable.Map",
+                                      "labels must be an object of strings", to_compact(*it));
+        }
+    }
+    return rendered;
+}
+
+}  // namespace
+
+Json render_context(const Package& package, const Json& resolved_options) {
+    return context_with(resolved_options, context_resource(package));
+}
+
+std::shared_ptr<const PreparedRender> prepare_render(const Package& package, const Codec& codec) {
+    auto out = std::make_shared<PreparedRender>();
+    std::optional<std::string> template_text;
+    try {
+        template_text = package.marathon_template();
+    } catch (...) {
+        out->has_template = true;
+        out->template_text_error = std::current_exception();
+    }
+    if (template_text) {
+        out->has_template = true;
+        try {
+            out->compiled_template =
+                std::make_shared<const MustacheTemplate>(MustacheTemplate::parse(*template_text));
+        } catch (const MustacheError& e) {
+            out->template_error = std::make_exception_ptr(unhandled_exception(e.what()));
+        }
+    }
+    if (package.config) {
+        try {
+            out->config = package.config->value();
+            out->defaults = extract_defaults(*out->config);
+        } catch (...) {
+            out->config.reset();
+            out->config_error = std::current_exception();
+        }
+        if (out->config) {
+            try {
+                out->compiled_config = std::make_shared<const JsonSchema>(*out->config);
+            } catch (...) {
+                out->schema_error = std::current_exception();
+            }
+        }
+    }
+    out->resource = context_resource(package);
+    try {
+        out->definition_label = encode_definition_label(package, codec);
+    } catch (...) {
+        out->definition_error = std::current_exception();
+    }
+    return out;
 }
 
 std::string encode_options_label(const Json& options) {
@@ -154,63 +264,63 @@ Json render_template(const Package& package, const std::string& template_text,
 
 Json render_template(const Package& package, const MustacheTemplate& compiled,
                      const Json& resolved_options) {
-    Json context = render_context(package, resolved_options);
-
-    std::string text;
-    try {
-        text = compiled.render(context);
-    } catch (const MustacheError& e) {
-        throw unhandled_exception(e.what());
-    }
-
-    Json rendered;
-    try {
-        rendered = parse_json(text);
-    } catch (const Error& e) {
-        std::string message = e.data().is_object() && e.data().contains("parsingErrorMessage")
-                                  ? e.data()["parsingErrorMessage"].get<std::string>()
-                                  : e.what();
-        throw json_parsing_error("ParsingFailure", message, text);
-    }
-    if (!rendered.is_object()) throw marathon_template_must_be_json_object();
-
-    if (auto it = rendered.find("labels"); it != rendered.end() && !it->is_null()) {
-        bool ok = it->is_object();
-        if (ok) {
-            for (const auto& v : *it)
-                ok = ok && v.is_string();
-        }
-        if (!ok) {
-            throw json_decoding_error("scala.collection.immutable.Map",
-                                      "labels must be an object of strings", to_compact(*it));
-        }
-    }
-    return rendered;
+    return render_with_context(compiled, render_context(package, resolved_options));
 }
 
 RenderedApp render_marathon_app(const RenderRequest& request, const Codec& codec) {
     const Package& package = *request.package;
-    auto template_text = package.marathon_template();
-    if (!template_text) {
+    std::shared_ptr<const PreparedRender> own;
+    const PreparedRender* prepared = request.prepared;
+    if (!prepared) {
+        own = prepare_render(package, codec);
+        prepared = own.get();
+    }
+    // 1. the template
+    if (prepared->template_text_error) std::rethrow_exception(prepared->template_text_error);
+    if (!prepared->has_template) {
         throw service_marathon_template_not_found(package.name, package.version.str());
     }
+    // 2. options, as resolve_options() resolves them
     Json user_options = request.user_options.is_object() ? request.user_options : Json::object();
-    Json resolved = resolve_options(package.config, user_options, request.compiled_config);
-    Json rendered = render_template(package, *template_text, resolved);
-    Json template_labels = rendered.contains("labels") && rendered["labels"].is_object()
-                               ? rendered["labels"]
-                               : Json::object();
+    if (prepared->config_error) std::rethrow_exception(prepared->config_error);
+    Json resolved = merge(prepared->defaults, user_options);
+    // Cosmos: an empty option set is never validated.
+    if (!resolved.empty()) {
+        if (!prepared->config) throw options_not_allowed();
+        const JsonSchema* schema = request.compiled_config;
+        if (!schema) {
+            if (prepared->schema_error) std::rethrow_exception(prepared->schema_error);
+            schema = prepared->compiled_config.get();
+        }
+        auto violations = schema->validate(resolved);
+        if (!violations.empty()) {
+            Json errors = Json::array();
+            for (const auto& v : violations)
+                errors.push_back(to_cosmos_error(v));
+            throw json_schema_mismatch(std::move(errors));
+        }
+    }
+    // 3. and 4. the template rendered to a JSON object
+    if (prepared->template_error) std::rethrow_exception(prepared->template_error);
+    Json app = render_with_context(*prepared->compiled_template,
+                                   context_with(resolved, prepared->resource));
 
-    Json app = rendered;
-    if (request.app_id) app = merge(app, Json{{"id", normalize_app_id(*request.app_id)}});
-    app = merge(app, Json{{"labels", template_labels}});
+    // 5. decoration: labels first (the template's, then the package's over them), then the
+    // overridden id, then the template's keys.
+    // As merge(app, {"id": ...}), merge(app, {"labels": template labels}) and
+    // merge(app, {"labels": package labels}) would, without copying the app each time.
+    Json template_labels =
+        app.contains("labels") && app["labels"].is_object() ? app["labels"] : Json::object();
+    if (request.app_id) merge_to_front(app, "id", normalize_app_id(*request.app_id));
+    merge_to_front(app, "labels", std::move(template_labels));
     Json package_labels = Json::object();
     package_labels[std::string(kLabelName)] = package.name;
     package_labels[std::string(kLabelVersion)] = package.version.str();
     package_labels[std::string(kLabelSource)] = request.source_uri;
     package_labels[std::string(kLabelOptions)] = encode_options_label(user_options);
-    package_labels[std::string(kLabelDefinition)] = encode_definition_label(package, codec);
-    app = merge(app, Json{{"labels", std::move(package_labels)}});
+    if (prepared->definition_error) std::rethrow_exception(prepared->definition_error);
+    package_labels[std::string(kLabelDefinition)] = prepared->definition_label;
+    merge_to_front(app, "labels", std::move(package_labels));
     return {std::move(app), std::move(resolved)};
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +22,8 @@ struct Codec {
     std::function<std::string(std::string_view)> gunzip;
 };
 
+struct PreparedRender;
+
 /// What install, render and service update need to turn a package into a Marathon app.
 struct RenderRequest {
     const Package* package = nullptr;
@@ -27,7 +31,33 @@ struct RenderRequest {
     Json user_options = Json::object();           ///< as the caller sent them (may be empty)
     std::optional<std::string> app_id;            ///< overrides the template's "id" (normalised)
     const JsonSchema* compiled_config = nullptr;  ///< optional cache of the compiled config
+    /// Optional: prepare_render() of package, kept by the caller for later renders of it.
+    const PreparedRender* prepared = nullptr;
 };
+
+/// The part of rendering a package that no request changes: its config schema parsed and
+/// compiled with its defaults, its template compiled, the resource as the mustache context holds
+/// it, and the DCOS_PACKAGE_DEFINITION label. Immutable once made; renders may share it from any
+/// thread. A step that failed keeps its error, which a render meets where it would have met it
+/// without preparation.
+struct PreparedRender {
+    bool has_template = false;
+    std::exception_ptr template_text_error;  ///< the template's base64 did not decode
+    std::shared_ptr<const MustacheTemplate> compiled_template;
+    std::exception_ptr template_error;  ///< the template did not compile
+    std::optional<Json> config;         ///< the parsed config schema, when the package has one
+    std::exception_ptr config_error;    ///< the config text did not parse
+    Json defaults = Json::object();     ///< extract_defaults() of the config
+    std::shared_ptr<const JsonSchema> compiled_config;
+    std::exception_ptr schema_error;  ///< the config did not compile as a schema
+    std::optional<Json> resource;     ///< encode_resource() of the package's resource
+    std::string definition_label;
+    std::exception_ptr definition_error;
+};
+
+/// Prepares a package for rendering (see PreparedRender). Does not throw for the package's own
+/// faults: they are kept.
+std::shared_ptr<const PreparedRender> prepare_render(const Package& package, const Codec& codec);
 
 /// A rendered, decorated Marathon app and the options it was rendered with.
 struct RenderedApp {

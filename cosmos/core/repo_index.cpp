@@ -266,23 +266,32 @@ std::optional<EntryDigest> read_entry_digest(std::string_view served_text, const
 
 namespace detail {
 
-std::string packages_file(const std::vector<PreparedEntry>& entries, int target_index) {
+std::vector<std::string_view> packages_file_parts(const std::vector<PreparedEntry>& entries,
+                                                  int target_index) {
     const bool old =
         target_index >= 0 && kDcosTargets[static_cast<std::size_t>(target_index)].repo_version == 3;
-    std::size_t size = 16;
-    for (const auto& e : entries)
-        size += (old && e.old_text ? e.old_text->size() : e.text.size()) + 2;
-    std::string out;
-    out.reserve(size);
-    out += "{\"packages\": [";
+    std::vector<std::string_view> out;
+    out.reserve(2 * entries.size() + 2);
+    out.emplace_back("{\"packages\": [");
     bool first = true;
     for (const auto& e : entries) {
         if (target_index >= 0 && !e.served[static_cast<std::size_t>(target_index)]) continue;
-        if (!first) out += ", ";
+        if (!first) out.emplace_back(", ");
         first = false;
-        out += old ? *e.old_text : e.text;
+        out.emplace_back(old ? *e.old_text : e.text);
     }
-    out += "]}";
+    out.emplace_back("]}");
+    return out;
+}
+
+std::string join(const std::vector<std::string_view>& parts) {
+    std::size_t size = 0;
+    for (auto part : parts)
+        size += part.size();
+    std::string out;
+    out.reserve(size);
+    for (auto part : parts)
+        out += part;
     return out;
 }
 

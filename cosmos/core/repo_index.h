@@ -114,8 +114,13 @@ std::optional<EntryDigest> read_entry_digest(std::string_view served_text, const
 
 /// The served repository files, in the order they are written: universe.json (+ .content_type,
 /// v5), repo-empty-v3.json (+ .content_type), then repo-up-to-<release>.json (+ .content_type)
-/// for each kDcosTargets release. Calls sink(file name, bytes) for each, one at a time, so that
-/// at most one file is in memory.
+/// for each kDcosTargets release. Calls sink(file name, parts) for each, one at a time, where the
+/// file's bytes are the concatenation of parts: the views point into entries (and static text),
+/// so no file is ever assembled in memory.
+template <typename Sink>
+void for_each_repository_file(const std::vector<PreparedEntry>& entries, Sink&& sink);
+
+/// for_each_repository_file() with each file assembled: sink(file name, bytes).
 template <typename Sink>
 void assemble_repository_files(const std::vector<PreparedEntry>& entries, Sink&& sink);
 
@@ -127,20 +132,34 @@ std::vector<std::pair<std::string, std::string>> legacy_zip_files(
 // --- template definition ---
 
 namespace detail {
-std::string packages_file(const std::vector<PreparedEntry>& entries, int target_index);
+std::vector<std::string_view> packages_file_parts(const std::vector<PreparedEntry>& entries,
+                                                  int target_index);
+std::string join(const std::vector<std::string_view>& parts);
+}  // namespace detail
+
+template <typename Sink>
+void for_each_repository_file(const std::vector<PreparedEntry>& entries, Sink&& sink) {
+    static const std::string kEmpty = "{\"packages\": []}";
+    static const std::string kV3 = repo_media_type(3);
+    static const std::string kV5 = repo_media_type(5);
+    sink(std::string("universe.json"), detail::packages_file_parts(entries, -1));
+    sink(std::string("universe.content_type"), std::vector<std::string_view>{kV5});
+    sink(std::string("repo-empty-v3.json"), std::vector<std::string_view>{kEmpty});
+    sink(std::string("repo-empty-v3.content_type"), std::vector<std::string_view>{kV3});
+    for (std::size_t i = 0; i < kDcosTargets.size(); ++i) {
+        std::string base = "repo-up-to-" + std::string(kDcosTargets[i].release);
+        sink(base + ".json", detail::packages_file_parts(entries, static_cast<int>(i)));
+        const std::string type = repo_media_type(kDcosTargets[i].repo_version);
+        sink(base + ".content_type", std::vector<std::string_view>{type});
+    }
 }
 
 template <typename Sink>
 void assemble_repository_files(const std::vector<PreparedEntry>& entries, Sink&& sink) {
-    sink(std::string("universe.json"), detail::packages_file(entries, -1));
-    sink(std::string("universe.content_type"), repo_media_type(5));
-    sink(std::string("repo-empty-v3.json"), std::string("{\"packages\": []}"));
-    sink(std::string("repo-empty-v3.content_type"), repo_media_type(3));
-    for (std::size_t i = 0; i < kDcosTargets.size(); ++i) {
-        std::string base = "repo-up-to-" + std::string(kDcosTargets[i].release);
-        sink(base + ".json", detail::packages_file(entries, static_cast<int>(i)));
-        sink(base + ".content_type", repo_media_type(kDcosTargets[i].repo_version));
-    }
+    for_each_repository_file(
+        entries, [&](const std::string& name, const std::vector<std::string_view>& parts) {
+            sink(name, detail::join(parts));
+        });
 }
 
 }  // namespace cosmos::core

@@ -149,14 +149,15 @@ public:
         }
         if (has_errors(out_.problems)) return;
 
-        Json entry = *package;
+        // The parsed files are not needed any more: they move into the entry.
+        Json entry = std::move(*package);
         entry["releaseVersion"] = out_.release_version;
-        if (resource && truthy(*resource)) entry["resource"] = *resource;
+        if (resource && truthy(*resource)) entry["resource"] = std::move(*resource);
         if (template_text && !template_text->empty()) {
             entry["marathon"] = Json{{"v2AppMustacheTemplate", base64_encode(*template_text)}};
         }
-        if (config && truthy(*config)) entry["config"] = *config;
-        if (command && truthy(*command)) entry["command"] = *command;
+        if (config && truthy(*config)) entry["config"] = std::move(*config);
+        if (command && truthy(*command)) entry["command"] = std::move(*command);
         if (compiled_template) {
             check_renders(entry, *compiled_template, compiled_config ? &*compiled_config : nullptr);
         }

@@ -1,16 +1,14 @@
 #include "cosmos/http/handlers.h"
 
 #include <ctime>
-#include <list>
 #include <memory>
-#include <mutex>
-#include <unordered_map>
 
 #include "cosmos/app/package_actions.h"
 #include "cosmos/app/publish_service.h"
 #include "cosmos/app/rollback.h"
 #include "cosmos/app/service_manager.h"
 #include "cosmos/core/error.h"
+#include "cosmos/http/answer_cache.h"
 #include "cosmos/http/media_types.h"
 #include "cosmos/http/publish_handlers.h"
 #include "cosmos/http/rollback_handlers.h"
@@ -42,134 +40,56 @@ core::Package rewritten(const core::Package& package, const core::UrlRewriter& r
     return copy;
 }
 
-// Search and describe answers are a pure function of the catalog, the request body, the
-// negotiated response type and the proxy prefix, and the same few requests (the CLI's and the
-// UI's) repeat, so the encoded bodies are kept. The catalog is identified by its control block,
-// which the weak reference keeps alive, so a new catalog allocated where an old one was freed is
-// never mistaken for it.
-class AnswerCache {
-public:
-    using Body = std::shared_ptr<const std::string>;
-
-    Body get(const std::shared_ptr<const core::Catalog>& catalog, const std::string& key) {
-        std::lock_guard lock(mutex_);
-        if (!same_catalog(catalog)) return nullptr;
-        auto it = entries_.find(key);
-        return it == entries_.end() ? nullptr : it->second;
-    }
-    void put(const std::shared_ptr<const core::Catalog>& catalog, const std::string& key,
-             Body body) {
-        std::lock_guard lock(mutex_);
-        if (!same_catalog(catalog)) {
-            entries_.clear();
-            order_.clear();
-            bytes_ = 0;
-            catalog_ = catalog;
-        }
-        std::size_t size = body->size();
-        if (entries_.emplace(key, std::move(body)).second) {
-            order_.push_back(key);
-            bytes_ += size;
-        }
-        while (order_.size() > kCapacity || (bytes_ > kMaxBytes && order_.size() > 1)) {
-            auto oldest = entries_.find(order_.front());
-            bytes_ -= oldest->second->size();
-            entries_.erase(oldest);
-            order_.pop_front();
-        }
-    }
-
-private:
-    bool same_catalog(const std::shared_ptr<const core::Catalog>& catalog) const {
-        return !catalog_.owner_before(catalog) && !catalog.owner_before(catalog_) &&
-               !catalog_.expired();
-    }
-
-    static constexpr std::size_t kCapacity = 256;
-    static constexpr std::size_t kMaxBytes = 8u << 20;  // per cache; the newest entry always stays
-    std::mutex mutex_;
-    std::weak_ptr<const core::Catalog> catalog_;
-    std::size_t bytes_ = 0;
-    std::unordered_map<std::string, Body> entries_;
-    std::list<std::string> order_;
-};
-
-using SearchCache = AnswerCache;
-
 HttpResponse capabilities(const HttpRequest& request) {
     static const EndpointSpec spec = no_body_endpoint({kCapabilitiesType});
     auto validated = require(validate_request(request, spec));
     return json_response(validated, encode_capabilities());
 }
 
-HttpResponse search(ServerContext& ctx, SearchCache& cache, const HttpRequest& request) {
+HttpResponse search(ServerContext& ctx, const HttpRequest& request) {
     static const EndpointSpec spec = rpc_endpoint(kSearchRequestType, {kSearchResponseType});
     auto typed = validate<app::SearchRequest>(request, spec, decode_search_request);
     auto catalog = ctx.repositories.catalog();
     const auto& r = typed.request;
-    std::string key = r.scheme + "://" + host_header(r) + "\n" +
-                      (typed.body.query ? "q:" + *typed.body.query : std::string("all"));
     HttpResponse response;
     response.status = 200;
     response.headers.push_back({"Content-Type", r.response_type->to_string()});
-    if (auto body = cache.get(catalog, key)) {
-        response.body = *body;
-        return response;
-    }
     auto rewrite = rewriter(r);
     core::Json packages = core::Json::array();
     for (const auto& result : catalog->search(typed.body.query)) {
         packages.push_back(core::encode_search_result(result, rewrite));
     }
     response.body = core::to_compact(core::Json{{"packages", std::move(packages)}});
-    cache.put(catalog, key, std::make_shared<const std::string>(response.body));
     return response;
 }
 
 HttpResponse describe(ServerContext& ctx, const HttpRequest& request) {
     static const EndpointSpec spec =
         rpc_endpoint(kDescribeRequestType, {kDescribeResponseV3Type, kDescribeResponseV2Type});
-    // One cache for every router in the process: entries are keyed by catalog, so servers with
-    // different catalogs never share an answer.
-    static AnswerCache cache;
     auto typed = validate<app::DescribeRequest>(request, spec, decode_describe_request);
     auto catalog = ctx.repositories.catalog();
     const auto& r = typed.request;
     const auto& body = typed.body;
-    std::string key = r.scheme + "://" + host_header(r) + "\n" + std::to_string(r.response_index) +
-                      "\n" + body.package_name + "\n" +
-                      (body.package_version ? "v:" + *body.package_version : std::string("latest"));
-    if (auto cached = cache.get(catalog, key)) {
-        HttpResponse response;
-        response.status = 200;
-        response.headers.push_back({"Content-Type", r.response_type->to_string()});
-        response.body = *cached;
-        return response;
-    }
     auto selected = app::select_package(catalog, body.package_name, body.package_version);
     core::Package package = rewritten(*selected.package, rewriter(r));
     // Our addition (clients ignore unknown members): the repository the package comes from.
     core::Json source = core::encode_package_source({selected.source_name, selected.source_uri});
-    HttpResponse response;
     if (r.response_index == 1) {
         core::Json flat = core::encode_describe_v2(package);
         flat["repository"] = std::move(source);
-        response = json_response(r, flat);
-    } else {
-        core::Json answer{{"package", core::encode_package(package)}};
-        // Every publish or removal rebuilds the catalog, so the digest is part of what the
-        // cache key's catalog identifies.
-        if (ctx.publish && selected.source_uri == app::kLocalRepositoryUri) {
-            // Our addition (clients ignore unknown fields): the digest of the uploaded bundle.
-            if (auto digest = ctx.publish->digest(package.name, package.version.str())) {
-                answer["sha256"] = *digest;
-            }
-        }
-        answer["repository"] = std::move(source);
-        response = json_response(r, answer);
+        return json_response(r, flat);
     }
-    cache.put(catalog, key, std::make_shared<const std::string>(response.body));
-    return response;
+    core::Json answer{{"package", core::encode_package(package)}};
+    // Every publish or removal rebuilds the catalog, so the digest is part of what the answer
+    // cache's catalog identifies.
+    if (ctx.publish && selected.source_uri == app::kLocalRepositoryUri) {
+        // Our addition (clients ignore unknown fields): the digest of the uploaded bundle.
+        if (auto digest = ctx.publish->digest(package.name, package.version.str())) {
+            answer["sha256"] = *digest;
+        }
+    }
+    answer["repository"] = std::move(source);
+    return json_response(r, answer);
 }
 
 HttpResponse list_versions(ServerContext& ctx, const HttpRequest& request) {
@@ -441,12 +361,14 @@ std::string proxy_url(const std::string& scheme, const std::string& host, const 
 }
 
 void register_routes(Router& router, ServerContext& ctx) {
-    auto cache = std::make_shared<SearchCache>();
+    // Search and describe answers depend on the catalog and the request alone, and the same few
+    // requests (the CLI's and the UI's) repeat: their encoded answers are kept per catalog.
+    auto cache = std::make_shared<AnswerCache>([&ctx] { return ctx.repositories.catalog(); });
     router.add("GET", "/capabilities", "capabilities", capabilities);
     router.add("POST", "/package/search", "package/search",
-               [&ctx, cache](const HttpRequest& r) { return search(ctx, *cache, r); });
+               cache->wrap("search", [&ctx](const HttpRequest& r) { return search(ctx, r); }));
     router.add("POST", "/package/describe", "package/describe",
-               [&ctx](const HttpRequest& r) { return describe(ctx, r); });
+               cache->wrap("describe", [&ctx](const HttpRequest& r) { return describe(ctx, r); }));
     router.add("POST", "/package/list-versions", "package/list-versions",
                [&ctx](const HttpRequest& r) { return list_versions(ctx, r); });
     router.add("POST", "/package/render", "package/render",

@@ -66,7 +66,11 @@ cphttp::http_response to_cpprest(HttpResponse response) {
     int status = response.status >= 100 && response.status <= 999 ? response.status : 500;
     cphttp::http_response out(static_cast<cphttp::status_code>(status));
     // set_body adds a default Content-Type; only the handler's own headers may appear.
-    out.set_body(std::move(response.body));
+    if (response.shared_body) {
+        out.set_body(*response.shared_body);
+    } else {
+        out.set_body(std::move(response.body));
+    }
     out.headers().remove(cphttp::header_names::content_type);
     for (const auto& header : response.headers) {
         if (equals_ignore_case(header.name, "Content-Length") ||

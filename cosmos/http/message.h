@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cosmos::http {
@@ -67,9 +69,20 @@ struct HttpRequest {
 
 /// A response for the listener to write. Headers are written in this order.
 struct HttpResponse {
+    HttpResponse() = default;
+    /// {status, headers, body}.
+    HttpResponse(int status_code, std::vector<Header> header_list = {}, std::string body_text = {})
+        : status(status_code), headers(std::move(header_list)), body(std::move(body_text)) {}
+
     int status = 200;
     std::vector<Header> headers;
     std::string body;
+    /// A body kept elsewhere (an answer cache) and shared instead of copied. When set, it is what
+    /// is sent, and body is empty.
+    std::shared_ptr<const std::string> shared_body;
+
+    /// The bytes to send.
+    std::string_view payload() const { return shared_body ? std::string_view(*shared_body) : body; }
 
     /// First value of a header (case-insensitive name), or nullopt.
     std::optional<std::string_view> header(std::string_view name) const {

@@ -13,3 +13,8 @@ universe_add_test(test_http_listener
 universe_add_test(test_http_client
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/http_client_test.cpp
     LIBS cosmos_adapter_http_client cosmos_http_listener)
+
+# cosmos-server's log, written to a pipe.
+universe_add_test(test_server_log
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/server_log_test.cpp
+    LIBS cosmos_server_log)

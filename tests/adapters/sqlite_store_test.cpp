@@ -359,6 +359,48 @@ TEST_CASE("local packages: put, conflict, replace, remove and order", "[adapters
     CHECK(remaining[0].added_at_ms == 1005);
 }
 
+TEST_CASE("a version 1 database keeps its content, with the body moved last",
+          "[adapters][sqlite]") {
+    TempDir dir;
+    auto path = dir.file("v1.db");
+    const std::string body = all_bytes();
+    {
+        // The tables of schema version 1 that opening reads, with a stored body.
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        raw.exec(R"sql(
+            CREATE TABLE repositories (position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+                                       uri TEXT NOT NULL UNIQUE);
+            CREATE TABLE repository_content (uri TEXT PRIMARY KEY, body BLOB NOT NULL,
+                                             media_type TEXT NOT NULL,
+                                             fetched_at INTEGER NOT NULL, etag TEXT);
+            INSERT INTO repositories VALUES (0, 'Universe', 'https://example.com/repo');
+            PRAGMA user_version = 1;
+        )sql");
+        SQLite::Statement insert(raw, "INSERT INTO repository_content VALUES (?, ?, ?, ?, ?)");
+        insert.bind(1, "https://example.com/repo");
+        insert.bind(2, static_cast<const void*>(body.data()), static_cast<int>(body.size()));
+        insert.bind(3, "application/zip");
+        insert.bind(4, static_cast<std::int64_t>(1700000000));
+        insert.bind(5, "\"e\"");
+        insert.exec();
+    }
+    SqliteStore store(path, kDefaults);
+    CHECK(store.schema_version() == SqliteStore::kSchemaVersion);
+    CHECK(store.list() == std::vector<RepositoryRef>{{"Universe", "https://example.com/repo"}});
+    auto loaded = store.load_content("https://example.com/repo");
+    REQUIRE(loaded.has_value());
+    CHECK(loaded->body == body);
+    CHECK(loaded->media_type == "application/zip");
+    CHECK(loaded->fetched_at == 1700000000);
+    CHECK(loaded->etag == std::optional<std::string>("\"e\""));
+    SQLite::Database raw(path, SQLite::OPEN_READONLY);
+    SQLite::Statement columns(raw, "SELECT name FROM pragma_table_info('repository_content')");
+    std::vector<std::string> names;
+    while (columns.executeStep())
+        names.push_back(columns.getColumn(0).getString());
+    CHECK(names == std::vector<std::string>{"uri", "media_type", "fetched_at", "etag", "body"});
+}
+
 TEST_CASE("a database from a newer schema version is refused", "[adapters][sqlite]") {
     TempDir dir;
     auto path = dir.file("future.db");
@@ -514,7 +556,7 @@ TEST_CASE("a schema 1 database is migrated: its records stay and are not restora
         )sql");
     }
     SqliteStore store(path, kDefaults);
-    CHECK(store.schema_version() == 2);
+    CHECK(store.schema_version() == SqliteStore::kSchemaVersion);
     CHECK(store.list() == std::vector<RepositoryRef>{{"mine", "https://repo.example/mine"}});
     auto old = store.find(1);
     REQUIRE(old.has_value());

@@ -14,3 +14,6 @@ universe_add_test(test_app_rollback
 universe_add_test(test_app_access
     SOURCES app/access_test.cpp
     LIBS cosmos_app cosmos_adapter_digest)
+universe_add_test(test_app_render
+    SOURCES app/render_cache_test.cpp
+    LIBS cosmos_app)

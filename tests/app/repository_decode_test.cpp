@@ -52,6 +52,11 @@ const Json kSchema = Json::parse(R"({"type": "object", "properties": {
         "name": {"type": "string", "default": "a \"quoted\" name\twith\\escapes"},
         "cpus": {"type": "number", "default": 0.5}}}}})");
 
+// True when text lies inside the bytes of body.
+bool within(const cosmos::core::SharedText& body, std::string_view text) {
+    return text.data() >= body.data() && text.data() + text.size() <= body.data() + body.size();
+}
+
 // The error type and message of decoding body, or "" when it decodes.
 std::string failure_of(const std::function<void()>& f) {
     try {
@@ -69,14 +74,44 @@ TEST_CASE("per-package decoding equals the whole-document decoder", "[app][repos
                                        package("c", Json::object())})}};
     for (int indent : {-1, 0, 2}) {
         std::string body = doc.dump(indent);
-        auto packages = decode(body);
+        auto content = v4_content(body);
+        auto packages = cosmos::app::decode_content(content, nullptr);
         REQUIRE(packages == cosmos::core::decode_repository_json(body));
         REQUIRE(packages.size() == 3);
-        // The config is kept compact whatever the layout, and reads back as the same value.
-        CHECK(packages[0].config->text() == kSchema.dump());
+        // The config stays in the document (shared, not copied), and reads back as the same value.
+        CHECK(within(content.body, packages[0].config->text()));
         CHECK(packages[0].config->value() == Json(kSchema));
         CHECK_FALSE(packages[1].config);
-        CHECK(packages[2].config->text() == "{}");
+        CHECK(packages[2].config->value() == Json::object());
+    }
+}
+
+TEST_CASE("templates stay in the document, or decode exactly when they cannot",
+          "[app][repository]") {
+    auto with_template = [](const std::string& name, const std::string& base64_json) {
+        return R"({"packagingVersion": "2.0", "name": ")" + name +
+               R"(", "version": "1", "releaseVersion": 0, "maintainer": "m", "description": "d",
+               "tags": [], "marathon": {"v2AppMustacheTemplate": )" +
+               base64_json + "}}";
+    };
+    const std::string plain = "\"" + cosmos::core::base64_encode("{\"id\": \"x\"}") + "\"";
+    std::string body = "{\"packages\": [" + with_template("a", plain) + ", " +
+                       with_template("b", R"("e30\u003d")") + "]}";
+    auto content = v4_content(body);
+    auto packages = cosmos::app::decode_content(content, nullptr);
+    REQUIRE(packages == cosmos::core::decode_repository_json(body));
+    REQUIRE(packages.size() == 2);
+    CHECK(within(content.body, *packages[0].marathon_template_base64));
+    CHECK(packages[0].marathon_template() == "{\"id\": \"x\"}");
+    // An escape in the base64 text: the decoder reads it.
+    CHECK(*packages[1].marathon_template_base64 == "e30=");
+    CHECK(packages[1].marathon_template() == "{}");
+
+    for (std::string bad : {R"("e30")", R"("!!!!")", "5", R"({"x": 1})"}) {
+        std::string bad_body = "{\"packages\": [" + with_template("c", bad) + "]}";
+        auto expected = failure_of([&] { cosmos::core::decode_repository_json(bad_body); });
+        INFO(bad);
+        CHECK(failure_of([&] { decode(bad_body); }) == expected);
     }
 }
 

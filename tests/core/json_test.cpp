@@ -1,6 +1,9 @@
 #include "cosmos/core/json.h"
 
 #include <catch2/catch.hpp>
+#include <memory>
+#include <string>
+#include <string_view>
 
 #include "cosmos/core/error.h"
 #include "cosmos/core/json_scan.h"
@@ -216,5 +219,117 @@ TEST_CASE("JsonScanner finds the ends of tokens and values", "[core][json]") {
         CHECK(e.type() == "JsonParsingError");
         CHECK(e.data()["parsingErrorMessage"] ==
               "unexpected end of input at offset 11 (expected an object)");
+    }
+}
+
+// parse_document takes texts through simdjson and falls back to nlohmann's parser: both paths
+// must give the same value, types included, and refuse the same texts.
+TEST_CASE("parsing gives nlohmann's values and errors whichever parser runs", "[core][json]") {
+    const char* accepted[] = {
+        R"({"a": [1, -2, 3.5, 1e2, 18446744073709551615, -9223372036854775808]})",
+        R"(18446744073709551616)",  // beyond 64 bits: a double, as nlohmann reads it
+        R"(-9223372036854775809)",
+        R"([0, -0, -0.0, 0.0])",  // -0 is a signed integer for nlohmann
+        R"("\ud83d\ude00 caf\u00e9 \u0000 \/")",
+        "\xEF\xBB\xBF{\"bom\": true}",  // nlohmann skips a byte order mark
+        R"( {"nested": {"deep": [[[[{"x": null}]]]]}} )",
+        R"(true)",
+        R"({"a": ["node-0", "x\"-0", -0, -0.5, -0e1, "-0", 0, "\\-0"]})",
+    };
+    for (const char* text : accepted) {
+        INFO(text);
+        Json expected = Json::parse(text);
+        Json got = cosmos::core::parse_json(text);
+        CHECK(got == expected);
+        CHECK(got.dump() == expected.dump());
+        CHECK(cosmos::core::is_json(text));
+        // Types matter: validation and Python text tell unsigned, signed and float apart.
+        if (expected.is_object() && expected.contains("a")) {
+            for (std::size_t i = 0; i < expected["a"].size(); ++i)
+                CHECK(got["a"][i].type() == expected["a"][i].type());
+        }
+    }
+    CHECK(cosmos::core::parse_json("[0, -0]")[1].is_number_integer());
+    CHECK_FALSE(cosmos::core::parse_json("[0, -0]")[1].is_number_unsigned());
+    CHECK(cosmos::core::parse_json("[0, -0]")[0].is_number_unsigned());
+
+    const char* refused[] = {R"("\udc00")", R"("\ud800x")",     "[1,]",   "{\"a\":1,}", "01",
+                             "1e400",       "\"\xed\xa0\x80\"", "\"\t\"", "1 2",        "",
+                             "nul",         "{\"a\" 1}"};
+    for (const char* text : refused) {
+        INFO(text);
+        CHECK_FALSE(cosmos::core::is_json(text));
+        CHECK_THROWS_AS(cosmos::core::parse_json(text), cosmos::core::Error);
+    }
+}
+
+TEST_CASE("duplicates in large objects are found and located", "[core][json]") {
+    // Past a few members, keys are looked up in an index: duplicates must still be found.
+    std::string text = "{";
+    for (int i = 0; i < 40; ++i)
+        text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
+    text += R"("k7": 7, "k30": {"x": 1}, "inner": {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5,
+               "f": 6, "g": 7, "h": 8, "i": 9, "a": 10}})";
+    auto doc = cosmos::core::parse_document(text);
+    REQUIRE(doc.duplicates.size() == 3);
+    CHECK(doc.duplicates[0].pointer == "/k7");
+    CHECK(doc.duplicates[0].same_value);
+    CHECK(doc.duplicates[1].pointer == "/k30");
+    CHECK_FALSE(doc.duplicates[1].same_value);
+    CHECK(doc.duplicates[2].pointer == "/inner/a");
+    CHECK(doc.value["k30"] == Json{{"x", 1}});
+    CHECK(doc.value["inner"]["a"] == 10);
+    // The first position is kept.
+    CHECK(doc.value.begin().key() == "k0");
+    CHECK(std::next(doc.value["inner"].begin()).key() == "b");
+    CHECK(doc.value.size() == 41);
+}
+
+TEST_CASE("JsonText::shared keeps a slice of a shared buffer", "[core][json]") {
+    auto buffer = std::make_shared<const std::string>(R"({"config": {"a": [1, 2]}, "x": 1})");
+    std::string_view slice = std::string_view(*buffer).substr(11, 13);
+    REQUIRE(slice == R"({"a": [1, 2]})");
+    auto text = cosmos::core::JsonText::shared(cosmos::core::SharedText(buffer, slice));
+    CHECK(text.text().data() == slice.data());  // not copied
+    CHECK(text.value() == Json::parse(R"({"a": [1, 2]})"));
+    CHECK(text == cosmos::core::JsonText(Json::parse(R"({"a":[1,2]})")));
+    auto copy = text;
+    CHECK(copy.text().data() == slice.data());
+    CHECK_THROWS_AS(cosmos::core::JsonText::shared(
+                        cosmos::core::SharedText(buffer, std::string_view(*buffer).substr(11, 6))),
+                    cosmos::core::Error);
+}
+
+TEST_CASE("SharedText compares by content and copies without copying bytes", "[core][json]") {
+    cosmos::core::SharedText owned(std::string("abc"));
+    auto buffer = std::make_shared<const std::string>("xxabcxx");
+    cosmos::core::SharedText slice(buffer, std::string_view(*buffer).substr(2, 3));
+    CHECK(owned == slice);
+    CHECK(slice == "abc");
+    CHECK(slice.str() == "abc");
+    CHECK(std::string_view(slice).data() == buffer->data() + 2);
+    cosmos::core::SharedText copy = slice;
+    CHECK(copy.data() == slice.data());
+    CHECK(copy.buffer() == buffer);
+    CHECK(cosmos::core::SharedText().empty());
+}
+
+TEST_CASE("escaping finds special characters at every offset", "[core][json]") {
+    // Runs of plain characters are skipped eight bytes at a time: a special character must be
+    // found wherever it falls in such a block.
+    const std::string specials[] = {
+        "\x01", "\x1f", "\"", "\\", "\n", "\xc3\xa9", "\xf0\x9f\x98\x80"};
+    for (const auto& special : specials) {
+        for (std::size_t before = 0; before < 20; ++before) {
+            for (std::size_t after : {0, 1, 7, 8, 9}) {
+                std::string s = std::string(before, 'a') + special + std::string(after, 'b');
+                for (bool ascii : {true, false}) {
+                    std::string got;
+                    cosmos::core::append_json_escaped(got, s, ascii);
+                    std::string quoted = Json(s).dump(-1, ' ', ascii);
+                    CHECK(got == quoted.substr(1, quoted.size() - 2));
+                }
+            }
+        }
     }
 }

@@ -20,3 +20,7 @@ universe_add_test(test_http_ui
 universe_add_test(test_http_auth
     SOURCES http/auth_test.cpp
     LIBS cosmos_http cosmos_adapter_digest)
+# The answer cache of the catalog endpoints.
+universe_add_test(test_http_cache
+    SOURCES http/answer_cache_test.cpp
+    LIBS cosmos_http)

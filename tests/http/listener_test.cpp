@@ -461,3 +461,77 @@ TEST_CASE("listener: idle connections are closed after the idle timeout", "[http
     CHECK(connection.read_response().body == "x");
     CHECK(connection.closed_by_peer());
 }
+
+TEST_CASE("listener: a shared body is sent as it is", "[http][listener]") {
+    auto kind = GENERATE(ListenerKind::kBeast, ListenerKind::kCpprest);
+    CAPTURE(kind_name(kind));
+    auto shared = std::make_shared<const std::string>(binary_body(100000));
+    Running server(kind, [&](const HttpRequest&) {
+        HttpResponse response{200, {{"Content-Type", "application/octet-stream"}}};
+        response.shared_body = shared;
+        return response;
+    });
+    RawConnection connection(server.port());
+    for (int i = 0; i < 2; ++i) {
+        REQUIRE(connection.send(request_bytes("GET", "/", {})));
+        auto response = connection.read_response();
+        CHECK(response.status == 200);
+        CHECK(response.header("Content-Length") == std::optional<std::string>("100000"));
+        CHECK(response.body == *shared);
+    }
+}
+
+TEST_CASE("listener: the framing of HTTP/1.0, HEAD and closing answers", "[http][listener]") {
+    Running server(ListenerKind::kBeast, [](const HttpRequest& request) {
+        if (request.path == "/close") {
+            return HttpResponse{200, {{"Connection", "close"}, {"X-A", "1"}}, "bye"};
+        }
+        return HttpResponse{418, {{"Content-Length", "999"}, {"X-A", "1"}}, "teapot"};
+    });
+    {
+        // HTTP/1.0 keeps the connection only when asked to, and says so.
+        RawConnection connection(server.port());
+        REQUIRE(connection.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+        auto response = connection.read_response();
+        CHECK(response.status == 418);
+        CHECK(response.body == "teapot");
+        CHECK(response.header("Content-Length") == std::optional<std::string>("6"));
+        CHECK(response.count("Content-Length") == 1);
+        CHECK(response.header("Connection") == std::optional<std::string>("keep-alive"));
+        REQUIRE(connection.send("GET / HTTP/1.0\r\n\r\n"));
+        CHECK(connection.read_response().status == 418);
+        CHECK(connection.closed_by_peer());
+    }
+    {
+        // A handler's "Connection: close" ends the connection, and HEAD gets no body.
+        RawConnection connection(server.port());
+        REQUIRE(connection.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        REQUIRE(connection.send(request_bytes("GET", "/close", {})));
+        // The HEAD answer announces the length of the body it does not carry.
+        auto head = connection.read_response_head();
+        CHECK(head.status == 418);
+        CHECK(head.header("Content-Length") == std::optional<std::string>("6"));
+        auto closing = connection.read_response();
+        CHECK(closing.body == "bye");
+        CHECK(closing.header("Connection") == std::optional<std::string>("close"));
+        CHECK(closing.header("X-A") == std::optional<std::string>("1"));
+        CHECK(connection.closed_by_peer());
+    }
+}
+
+TEST_CASE("listener: a body that arrives after its header", "[http][listener]") {
+    auto kind = GENERATE(ListenerKind::kBeast, ListenerKind::kCpprest);
+    CAPTURE(kind_name(kind));
+    Running server(kind, echo);
+    RawConnection connection(server.port());
+    std::string body = binary_body(5000);
+    std::string bytes = request_bytes("POST", "/echo", {}, body);
+    std::size_t header_end = bytes.find("\r\n\r\n") + 4;
+    // The header with part of the body, then the rest a moment later.
+    REQUIRE(connection.send(std::string_view(bytes).substr(0, header_end + 100)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(connection.send(std::string_view(bytes).substr(header_end + 100)));
+    auto response = connection.read_response();
+    CHECK(response.status == 200);
+    CHECK(response.body == body);
+}

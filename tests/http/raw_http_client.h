@@ -103,6 +103,27 @@ public:
     /// Reads one response (Content-Length or read-to-close bodies). Throws on timeout or when the
     /// connection closes before a status line arrives.
     RawResponse read_response() {
+        RawResponse response = read_response_head();
+        if (response.status == 100) return read_response();
+        if (auto length = response.header("Content-Length")) {
+            std::size_t size = std::stoul(*length);
+            while (buffer_.size() < size) {
+                if (!fill()) throw std::runtime_error("connection closed inside a body");
+            }
+            response.body = buffer_.substr(0, size);
+            buffer_.erase(0, size);
+        } else {
+            while (fill()) {
+            }
+            response.body = std::move(buffer_);
+            buffer_.clear();
+        }
+        return response;
+    }
+
+    /// Reads the status line and headers of one response and nothing more (the answer to HEAD
+    /// has no body, whatever its Content-Length says).
+    RawResponse read_response_head() {
         std::size_t end;
         while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
             if (!fill()) throw std::runtime_error("connection closed before a response");
@@ -124,20 +145,6 @@ public:
                 value.erase(0, 1);
             response.headers.emplace_back(line.substr(0, colon), value);
             pos = next + 2;
-        }
-        if (response.status == 100) return read_response();
-        if (auto length = response.header("Content-Length")) {
-            std::size_t size = std::stoul(*length);
-            while (buffer_.size() < size) {
-                if (!fill()) throw std::runtime_error("connection closed inside a body");
-            }
-            response.body = buffer_.substr(0, size);
-            buffer_.erase(0, size);
-        } else {
-            while (fill()) {
-            }
-            response.body = std::move(buffer_);
-            buffer_.clear();
         }
         return response;
     }
