@@ -18,18 +18,21 @@
 #include "cosmos/adapters/gzip_codec.h"
 #include "cosmos/adapters/http_client.h"
 #include "cosmos/adapters/package_tree.h"
-#include "cosmos/adapters/sqlite_store.h"
 #include "cosmos/adapters/system_clock.h"
 #include "cosmos/adapters/zip_archive.h"
+#include "cosmos/app/job_runner.h"
 #include "cosmos/app/publish_service.h"
 #include "cosmos/app/repository_service.h"
 #include "cosmos/app/service_manager.h"
+#include "cosmos/app/state_follower.h"
 #include "cosmos/core/error.h"
 #include "cosmos/http/handlers.h"
 #include "cosmos/http/listener.h"
 #include "cosmos/http/metrics.h"
 #include "cosmos/http/router.h"
+#include "cosmos/migrate_command.h"
 #include "cosmos/server_config.h"
+#include "cosmos/state_stores.h"
 #include "universe/embedded_universe.h"
 
 extern char** environ;
@@ -113,6 +116,12 @@ std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args.front() == "migrate") {
+        Logger migrate_logger(Level::kWarn);
+        return cosmos::run_migrate({args.begin() + 1, args.end()}, [&](int level, const auto& m) {
+            migrate_logger.log(static_cast<Level>(level), "%s", m.c_str());
+        });
+    }
     std::vector<std::string> env;
     for (char** e = environ; e && *e; ++e)
         env.emplace_back(*e);
@@ -135,8 +144,6 @@ int main(int argc, char** argv) {
         std::filesystem::create_directories(config.data_dir);
         std::set<std::string> file_uris;
         auto defaults = default_repositories(config, file_uris);
-        cosmos::adapters::SqliteStore store(
-            (std::filesystem::path(config.data_dir) / "cosmos.db").string(), defaults);
         cosmos::adapters::CpprestHttpClient client;
         cosmos::adapters::SystemClock clock;
 
@@ -144,6 +151,10 @@ int main(int argc, char** argv) {
         cosmos::core::Codec codec{
             [](std::string_view b) { return cosmos::adapters::gzip_compress(b); },
             [](std::string_view b) { return cosmos::adapters::gzip_decompress(b, 512ull << 20); }};
+        auto stores =
+            cosmos::open_state_stores(config, defaults, codec, [&](int level, const auto& m) {
+                logger.log(static_cast<Level>(level), "%s", m.c_str());
+            });
 
         cosmos::app::RepositoryConfig repo_config;
         repo_config.fetch.user_agent = "cosmos/" + version + " dcos/" + config.dcos_version;
@@ -173,7 +184,8 @@ int main(int argc, char** argv) {
         };
         repo_config.codec = codec;
         repo_config.release_memory = [] { ::malloc_trim(0); };
-        cosmos::app::RepositoryService repositories(store, client, clock, repo_config);
+        cosmos::app::RepositoryService repositories(stores.repositories(), client, clock,
+                                                    repo_config);
         repositories.load_stored();
 
         cosmos::app::ServiceConfig service_config;
@@ -185,7 +197,9 @@ int main(int argc, char** argv) {
         service_config.sdk_poll_interval = std::chrono::milliseconds(config.sdk_poll_ms);
         service_config.codec = codec;
         service_config.sha256 = [](std::string_view b) { return cosmos::adapters::sha256_hex(b); };
-        cosmos::app::ServiceManager services(repositories, client, store, clock, service_config);
+        cosmos::app::JobRunner jobs(stores.jobs(), clock);
+        cosmos::app::ServiceManager services(repositories, client, stores.operations(), clock, jobs,
+                                             service_config);
 
         // Published packages. A bundle holds one package, so its limits are tighter than a zip
         // repository's; the listener has already refused bodies over --max-body-bytes.
@@ -194,18 +208,21 @@ int main(int argc, char** argv) {
         bundle_limits.max_entry_bytes = 16ull << 20;
         bundle_limits.max_total_bytes = 64ull << 20;
         cosmos::app::PublishService publish(
-            store, repositories, clock, [bundle_limits](std::string_view bytes) {
+            stores.packages(), repositories, clock, [bundle_limits](std::string_view bytes) {
                 auto bundle = cosmos::adapters::read_bundle(bytes, 0, bundle_limits);
                 return cosmos::app::CheckedBundle{std::move(bundle.metadata),
                                                   std::move(bundle.package),
                                                   std::move(bundle.sha256)};
             });
         publish.attach();
+        // Changes other instances make (through ZooKeeper) reach this one's catalog and jobs.
+        cosmos::app::StateFollower follower(stores.changes(), repositories, jobs);
 
         cosmos::http::Metrics metrics;
         cosmos::http::ServerContext context{repositories, client, codec, metrics, version};
         context.services = &services;
         context.publish = &publish;
+        context.store = &stores.monitor();
         context.proxy_timeout = std::chrono::seconds(config.fetch_timeout_seconds);
         cosmos::http::Router router;
         cosmos::http::register_routes(router, context);
@@ -232,9 +249,12 @@ int main(int argc, char** argv) {
             listener_options,
             [&router](const cosmos::http::HttpRequest& r) { return router.handle(r); });
         listener->start();
-        logger.log(Level::kInfo, "cosmos-server %s listening on %s:%u (data %s, DC/OS %s)",
+        logger.log(Level::kInfo, "cosmos-server %s listening on %s:%u (data %s, DC/OS %s%s%s)",
                    version.c_str(), host.c_str(), listener->port(), config.data_dir.c_str(),
-                   config.dcos_version.c_str());
+                   config.dcos_version.c_str(), config.zookeeper_uri ? ", shared state " : "",
+                   config.zookeeper_uri ? config.zookeeper_uri->c_str() : "");
+        // Jobs stored earlier (by this server before a restart, or by an instance that died).
+        jobs.adopt();
 
         // Background refresh: requests never wait for an upstream.
         bool refresher_done = false;
@@ -266,6 +286,7 @@ int main(int argc, char** argv) {
         sigwait(&signals, &signal_number);
         logger.log(Level::kInfo, "signal %d: finishing requests in flight", signal_number);
         listener->stop(10000);
+        follower.stop();
         services.stop();
         bool finished = false;
         {

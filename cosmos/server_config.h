@@ -27,6 +27,8 @@ struct ServerConfig {
     unsigned retry_pause_ms = 5000;                         // --retry-pause-ms
     unsigned upstream_timeout_seconds = 30;                 // --upstream-timeout
     unsigned sdk_poll_ms = 10000;                           // --sdk-poll-ms
+    std::optional<std::string> zookeeper_uri;               // --zookeeper-uri
+    unsigned zookeeper_session_timeout_ms = 10000;          // --zookeeper-session-timeout-ms
 };
 
 /// The result of reading the command line: a config, or a message to print and an exit status.

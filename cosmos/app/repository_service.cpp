@@ -108,6 +108,14 @@ void RepositoryService::load_stored() {
 }
 
 void RepositoryService::refresh() {
+    refresh_where([](bool) { return true; });
+}
+
+void RepositoryService::refresh_missing() {
+    refresh_where([](bool have_content) { return !have_content; });
+}
+
+void RepositoryService::refresh_where(const std::function<bool(bool have_content)>& wanted) {
     std::lock_guard refresh_lock(refresh_mutex_);
     auto refs = store_.list();
     for (const auto& ref : refs) {
@@ -120,6 +128,7 @@ void RepositoryService::refresh() {
                 etag = it->second;
             }
         }
+        if (!wanted(have_content)) continue;
         const std::int64_t attempt = clock_.now_ms();
         try {
             Fetched f = download(ref, etag, false);
@@ -184,6 +193,39 @@ std::vector<RepositoryStatus> RepositoryService::status() const {
         out.push_back(std::move(s));
     }
     return out;
+}
+
+bool RepositoryService::sync_list() {
+    auto current = store_.list();
+    std::vector<std::string> dropped;
+    bool missing = false;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& ref : refs_) {
+            bool listed = std::any_of(current.begin(), current.end(),
+                                      [&](const RepositoryRef& r) { return r.uri == ref.uri; });
+            if (listed) continue;
+            decoded_.erase(ref.uri);
+            status_.erase(ref.uri);
+            etags_.erase(ref.uri);
+            dropped.push_back(ref.uri);
+        }
+        for (const auto& ref : current) {
+            if (!decoded_.count(ref.uri)) missing = true;
+        }
+        if (current != refs_) {
+            refs_ = current;
+            rebuild_locked();
+        }
+    }
+    for (const auto& uri : dropped) {
+        try {
+            store_.drop_content(uri);
+        } catch (const core::Error&) {
+            // Only this instance's copy: a leftover is replaced when the URI comes back.
+        }
+    }
+    return missing;
 }
 
 std::vector<RepositoryRef> RepositoryService::list() {

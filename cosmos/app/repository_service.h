@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -60,6 +61,15 @@ public:
     /// last good content; the failure is kept in its status. Rebuilds the catalog.
     void refresh();
 
+    /// Downloads only the listed repositories that have no content yet (added by another
+    /// instance), as refresh() does.
+    void refresh_missing();
+
+    /// Follows a list another instance changed: forgets the repositories no longer listed (and
+    /// this instance's stored copy of their content) and rebuilds the catalog. Returns true when
+    /// a listed repository has no content yet, for refresh_missing().
+    bool sync_list();
+
     /// The list in priority order, with status.
     std::vector<RepositoryStatus> status() const;
 
@@ -99,6 +109,7 @@ private:
     std::shared_ptr<const core::RepositoryContent> decode(const RepositoryRef& ref,
                                                           const StoredContent& content);
     void rebuild_locked();
+    void refresh_where(const std::function<bool(bool have_content)>& wanted);
 
     RepositoryStore& store_;
     HttpClient& client_;

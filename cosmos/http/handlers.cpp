@@ -1,9 +1,11 @@
 #include "cosmos/http/handlers.h"
 
+#include <chrono>
 #include <ctime>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include "cosmos/app/package_actions.h"
@@ -13,6 +15,7 @@
 #include "cosmos/http/media_types.h"
 #include "cosmos/http/publish_handlers.h"
 #include "cosmos/http/rpc.h"
+#include "cosmos/http/store_status.h"
 #include "cosmos/http/wire.h"
 
 namespace cosmos::http {
@@ -384,6 +387,20 @@ HttpResponse history(ServerContext& ctx, const HttpRequest& request) {
     return json_response(typed.request, core::Json{{"records", std::move(records)}});
 }
 
+// The shared store's state, when there is one (ZooKeeper); SQLite has nothing to report.
+std::optional<app::StoreStatus> shared_store_status(ServerContext& ctx) {
+    if (!ctx.store) return std::nullopt;
+    auto status = ctx.store->store_status();
+    if (status.backend != "zookeeper") return std::nullopt;
+    return status;
+}
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 HttpResponse health(ServerContext& ctx) {
     core::Json body{{"status", "ok"}};
     core::Json repos = core::Json::array();
@@ -394,6 +411,9 @@ HttpResponse health(ServerContext& ctx) {
     }
     body["repositories"] = std::move(repos);
     body["indexAgeSeconds"] = ctx.repositories.index_age_seconds();
+    if (auto status = shared_store_status(ctx)) {
+        body["zookeeper"] = store_health(*status, now_ms());
+    }
     HttpResponse response;
     response.headers.push_back({"Content-Type", "application/json"});
     response.body = body.dump();
@@ -419,6 +439,7 @@ HttpResponse metrics(ServerContext& ctx) {
     HttpResponse response;
     response.headers.push_back({"Content-Type", "text/plain; version=0.0.4; charset=utf-8"});
     response.body = ctx.metrics.render(gauges, now_age);
+    if (auto status = shared_store_status(ctx)) response.body += store_metrics(*status);
     return response;
 }
 
