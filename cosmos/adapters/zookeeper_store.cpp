@@ -331,6 +331,11 @@ bool ZooKeeperStore::ensure_structure() {
         folders.push_back(options_.path + sub);
     }
     for (const auto& folder : folders) {
+        // Look first: creating a node that exists is refused for want of rights on its parent
+        // before it is refused for existing, and read rights are all an instance may have.
+        auto e = client_->exists(folder);
+        if (e.ok()) continue;
+        if (!e.no_node()) return false;
         auto r = client_->create(folder, "");
         if (!r.ok() && !r.node_exists()) return false;
     }

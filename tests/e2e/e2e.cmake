@@ -21,3 +21,22 @@ universe_add_test(test_e2e_publish
     SOURCES e2e/publish_e2e_test.cpp adapters/raw_zip.cpp
     LIBS universe_e2e_support universe_test_support cosmos_core cosmos_adapter_digest ZLIB::ZLIB)
 add_dependencies(test_e2e_publish cosmos-server repo-tool)
+
+# The same suites again with the shared state in ZooKeeper: one server for the run (a ctest
+# fixture); the launcher (tests/support/server_process.cpp) gives each server data folder its
+# own path in it when UNIVERSE_TEST_ZOOKEEPER names the fixture's folder.
+set(universe_zookeeper_fixture "${CMAKE_CURRENT_BINARY_DIR}/zookeeper-fixture")
+add_test(NAME zookeeper_fixture_start
+         COMMAND zookeeper-fixture start ${universe_zookeeper_fixture})
+add_test(NAME zookeeper_fixture_stop
+         COMMAND zookeeper-fixture stop ${universe_zookeeper_fixture})
+set_tests_properties(zookeeper_fixture_start PROPERTIES FIXTURES_SETUP zookeeper TIMEOUT 120)
+set_tests_properties(zookeeper_fixture_stop PROPERTIES FIXTURES_CLEANUP zookeeper TIMEOUT 60)
+foreach(suite test_e2e_catalog test_e2e_install test_e2e_publish)
+    # TEST_SPEC "[e2e]" (every case of the suite) keeps this registration's files apart from
+    # the first one's.
+    catch_discover_tests(${suite} TEST_SPEC "[e2e]" TEST_PREFIX "${suite}_zk:"
+        PROPERTIES TIMEOUT 300 FIXTURES_REQUIRED zookeeper
+                   ENVIRONMENT "UNIVERSE_TEST_ZOOKEEPER=${universe_zookeeper_fixture}")
+    add_dependencies(${suite} zookeeper-fixture)
+endforeach()

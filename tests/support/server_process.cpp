@@ -5,11 +5,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_paths.h"
 
 namespace universe_test {
@@ -23,6 +27,17 @@ std::vector<std::string> server_argv(const std::filesystem::path& data_dir,
                                      "--listen", "127.0.0.1:0", "--data-dir", data_dir.string()};
     for (auto& a : args)
         argv.push_back(std::move(a));
+    // The suites run again on ZooKeeper: each data folder gets a path of its own there, so a
+    // restart on the same folder finds its state and other servers do not share it.
+    if (const char* fixture = std::getenv("UNIVERSE_TEST_ZOOKEEPER")) {
+        std::string connect = read_text(std::filesystem::path(fixture) / "connect");
+        if (connect.empty()) throw std::runtime_error("no ZooKeeper fixture in " + std::string(fixture));
+        char path[32];
+        std::snprintf(path, sizeof(path), "/e2e-%016zx",
+                      std::hash<std::string>{}(std::filesystem::absolute(data_dir).string()));
+        argv.insert(argv.end(), {"--zookeeper-uri", "zk://" + connect + path,
+                                 "--zookeeper-session-timeout-ms", "4000"});
+    }
     return argv;
 }
 
@@ -109,6 +124,14 @@ int ListeningProcess::stop(std::chrono::milliseconds grace) {
     if (WIFEXITED(status_)) return WEXITSTATUS(status_);
     if (WIFSIGNALED(status_)) return -WTERMSIG(status_);
     return -1;
+}
+
+void ListeningProcess::kill() {
+    if (pid_ > 0 && running()) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, &status_, 0);
+        exited_ = true;
+    }
 }
 
 std::string ListeningProcess::log() const {

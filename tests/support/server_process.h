@@ -27,6 +27,9 @@ public:
     /// Sends SIGTERM and waits; returns the exit status (or -signal), -1000 if it had to be killed.
     int stop(std::chrono::milliseconds grace = std::chrono::seconds(15));
 
+    /// SIGKILL: no clean shutdown (a machine that dies). Waits until the process is gone.
+    void kill();
+
     /// Everything the server logged so far.
     std::string log() const;
 

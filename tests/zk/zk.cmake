@@ -1,0 +1,7 @@
+# Several instances over a real ZooKeeper (tests/support/zookeeper_process.h starts it): one test
+# case per acceptance line of the shared state.
+universe_add_test(test_zk_e2e
+    SOURCES zk/zk_e2e_test.cpp adapters/raw_zip.cpp
+    LIBS universe_e2e_support universe_test_support universe_zookeeper_support cosmos_core
+         ZLIB::ZLIB)
+add_dependencies(test_zk_e2e cosmos-server)
