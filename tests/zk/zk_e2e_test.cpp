@@ -280,7 +280,7 @@ TEST_CASE("with ZooKeeper stopped reads answer and writes fail fast, and after i
         auto render = cluster.rpc(i, "render", Json{{"packageName", "nginx"}});
         CHECK(render.status == 200);
         CHECK(cluster.rpc(i, "describe", Json{{"packageName", "cassandra"}}, "v3").status == 200);
-        CHECK(cluster.rpc(i, "list-versions", Json{{"packageName", "kafka"}}).status == 200);
+        CHECK(cluster.rpc(i, "list-versions", Json{{"packageName", "kafka"}, {"includePackageVersions", true}}).status == 200);
         CHECK(cluster.repositories(i) == std::vector<std::string>{"Universe"});
     }
     auto started = std::chrono::steady_clock::now();
