@@ -134,6 +134,10 @@ void ListeningProcess::kill() {
     }
 }
 
+void ListeningProcess::send_signal(int signal) {
+    if (pid_ > 0 && running()) ::kill(pid_, signal);
+}
+
 std::string ListeningProcess::log() const {
     std::ifstream in(log_file_);
     std::stringstream ss;

@@ -30,6 +30,9 @@ public:
     /// SIGKILL: no clean shutdown (a machine that dies). Waits until the process is gone.
     void kill();
 
+    /// Sends a signal as it is (SIGSTOP, SIGCONT, ...).
+    void send_signal(int signal);
+
     /// Everything the server logged so far.
     std::string log() const;
 
