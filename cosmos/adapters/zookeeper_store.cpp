@@ -285,6 +285,14 @@ void ZooKeeperStore::fail(const ZkReply& reply, std::string_view action,
                                                       : ""));
 }
 
+void ZooKeeperStore::log_unknown_outcome(const std::string& path, const ZkReply& reply) const {
+    if (options_.zookeeper.log) {
+        options_.zookeeper.log(1, "ZooKeeper: the outcome of a write to " + path +
+                                      " was lost (" + reply.error_text() +
+                                      "); checking it before anything else");
+    }
+}
+
 bool ZooKeeperStore::wait_connected(std::chrono::steady_clock::time_point deadline) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
@@ -437,10 +445,12 @@ std::vector<app::RepositoryRef> ZooKeeperStore::update(
         // Whatever change throws (RepositoryAlreadyPresent, ...) reaches the caller unchanged.
         std::vector<app::RepositoryRef> next = change(list);
         std::string data = encode_list(next);
+        if (options_.before_write) options_.before_write();
         ZkReply written = missing ? client_->create(list_path_, data)
                                   : client_->set(list_path_, data, current.stat.version);
         if (written.connection_error()) {
             // The write may or may not have happened: look before doing anything else.
+            log_unknown_outcome(list_path_, written);
             if (!wait_connected(deadline)) fail(written, "write", list_path_);
             auto now = client_->get(list_path_);
             if (!now.ok()) fail(now, "read", list_path_);
@@ -529,6 +539,7 @@ std::int64_t ZooKeeperStore::record(const app::OperationRecord& record) {
     const std::string data = core::to_compact(record_json(record));
     std::optional<std::pair<std::int64_t, std::string>> stored;
     for (int attempt = 0; attempt < kWriteTries && !stored; ++attempt) {
+        if (options_.before_write) options_.before_write();
         auto created = client_->create(history_path_ + "/" + prefix, data, false, true);
         if (created.ok()) {
             std::string name = created.created.substr(created.created.rfind('/') + 1);
@@ -537,6 +548,7 @@ std::int64_t ZooKeeperStore::record(const app::OperationRecord& record) {
         } else if (created.connection_error()) {
             // Sequential names differ on every try, so a retry could store the record twice:
             // look for this write's name first (it carries the write id).
+            log_unknown_outcome(history_path_, created);
             if (!wait_connected(deadline)) fail(created, "create a record in", history_path_);
             auto kids = client_->children(history_path_);
             if (!kids.ok()) fail(kids, "list", history_path_);
@@ -736,6 +748,7 @@ void ZooKeeperStore::put(const app::LocalPackage& package, bool replace) {
                                                   : ZkOp::create(path, data)};
         auto written = client_->multi(ops);
         if (written.connection_error()) {
+            log_unknown_outcome(path, written);
             if (!wait_connected(deadline)) fail(written, "write", path);
             auto now = client_->get(packages_path_);
             if (!now.ok()) fail(now, "read", packages_path_);

@@ -69,6 +69,9 @@ public:
         std::size_t history_limit = 10000;  ///< the oldest records beyond are removed
         /// How long construction waits for ZooKeeper before serving the local copy.
         std::chrono::milliseconds startup_wait{5000};
+        /// Called just before the repository list or an operation record is written (tests
+        /// lose the connection there, where a write's outcome becomes unknown).
+        std::function<void()> before_write;
     };
 
     ZooKeeperStore(Options options, app::RepositoryStore& local,
@@ -169,6 +172,7 @@ private:
                          const std::map<std::string, CachedPackage>& after);
     void note_change(std::int64_t mtime_ms);
     bool wait_connected(std::chrono::steady_clock::time_point deadline);
+    void log_unknown_outcome(const std::string& path, const ZkReply& reply) const;
 
     Options options_;
     app::RepositoryStore& local_;

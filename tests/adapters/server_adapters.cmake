@@ -13,3 +13,7 @@ universe_add_test(test_http_listener
 universe_add_test(test_http_client
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/http_client_test.cpp
     LIBS cosmos_adapter_http_client cosmos_http_listener)
+
+universe_add_test(test_zookeeper_uri
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/zookeeper_uri_test.cpp
+    LIBS cosmos_zookeeper_uri)

@@ -8,3 +8,6 @@ universe_add_test(test_app_repository_decode
 universe_add_test(test_app_repository_service
     SOURCES app/repository_service_test.cpp
     LIBS cosmos_app)
+universe_add_test(test_app_job_runner
+    SOURCES app/job_runner_test.cpp
+    LIBS cosmos_app)
