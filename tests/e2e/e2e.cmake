@@ -25,7 +25,7 @@ add_dependencies(test_e2e_publish cosmos-server repo-tool)
 # The same suites again with the shared state in ZooKeeper: one server for the run (a ctest
 # fixture); the launcher (tests/support/server_process.cpp) gives each server data folder its
 # own path in it when UNIVERSE_TEST_ZOOKEEPER names the fixture's folder.
-set(universe_zookeeper_fixture "${CMAKE_CURRENT_BINARY_DIR}/zookeeper-fixture")
+set(universe_zookeeper_fixture "${CMAKE_CURRENT_BINARY_DIR}/zookeeper-for-e2e")
 add_test(NAME zookeeper_fixture_start
          COMMAND zookeeper-fixture start ${universe_zookeeper_fixture})
 add_test(NAME zookeeper_fixture_stop

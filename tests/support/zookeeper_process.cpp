@@ -111,11 +111,18 @@ ZooKeeperProcess::ZooKeeperProcess(int servers) {
         write_text(m.config, config);
     }
     std::vector<int> all;
-    for (int i = 0; i < size(); ++i) {
-        launch(members_[static_cast<std::size_t>(i)]);
-        all.push_back(i);
+    try {
+        for (int i = 0; i < size(); ++i) {
+            launch(members_[static_cast<std::size_t>(i)]);
+            all.push_back(i);
+        }
+        wait_serving(all);
+    } catch (...) {
+        // No destructor runs for a half-built object: the servers started so far go here.
+        for (int i : all)
+            kill(i);
+        throw;
     }
-    wait_serving(all);
 }
 
 ZooKeeperProcess::~ZooKeeperProcess() {
