@@ -94,8 +94,8 @@ int main(int argc, char** argv) {
     repo.serve("/tiny", R"({"packages":[]})",
                "application/vnd.dcos.universe.repo+json;charset=utf-8;version=v5");
     TempDir dir;
-    std::vector<std::string> args = {"--zookeeper-uri", zookeeper.uri("/bench"),
-                                     "--log-level", "warn", "--fetch-retries", "0"};
+    std::vector<std::string> args = {
+        "--zookeeper-uri", zookeeper.uri("/bench"), "--log-level", "warn", "--fetch-retries", "0"};
     ServerProcess a(dir / "a", args);
     ServerProcess b(dir / "b", args);
 
@@ -103,10 +103,10 @@ int main(int argc, char** argv) {
     ms.reserve(static_cast<std::size_t>(o.changes));
     for (int i = 0; i < o.changes; ++i) {
         bool add = i % 2 == 0;
-        auto r = add ? package_rpc(a.port(), Cli::kPython, "repository.add",
-                                   Json{{"name", "tiny"}, {"uri", repo.url("/tiny")}})
-                     : package_rpc(a.port(), Cli::kPython, "repository.delete",
-                                   Json{{"name", "tiny"}});
+        auto r =
+            add ? package_rpc(a.port(), Cli::kPython, "repository.add",
+                              Json{{"name", "tiny"}, {"uri", repo.url("/tiny")}})
+                : package_rpc(a.port(), Cli::kPython, "repository.delete", Json{{"name", "tiny"}});
         if (r.status != 200) {
             std::fprintf(stderr, "change %d failed: %d %s\n", i, r.status, r.body.c_str());
             return 1;
@@ -120,10 +120,11 @@ int main(int argc, char** argv) {
         }
         ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
     }
-    std::printf("propagation A -> B over %d changes (repository add/delete): p50 %.2f ms, p99 "
-                "%.2f ms, max %.2f ms\n",
-                o.changes, percentile(ms, 0.5), percentile(ms, 0.99),
-                *std::max_element(ms.begin(), ms.end()));
+    std::printf(
+        "propagation A -> B over %d changes (repository add/delete): p50 %.2f ms, p99 "
+        "%.2f ms, max %.2f ms\n",
+        o.changes, percentile(ms, 0.5), percentile(ms, 0.99),
+        *std::max_element(ms.begin(), ms.end()));
 
     std::printf("search on A, ZooKeeper up:   %s\n", run_wrk(a.port(), o).c_str());
     zookeeper.stop();

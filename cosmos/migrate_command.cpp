@@ -88,8 +88,8 @@ int run_migrate(const std::vector<std::string>& args, StoreLog log) {
             }
             target.clear();
         }
-        auto report = app::copy_state({source, source, source, source},
-                                      {target, target, target, target});
+        auto report =
+            app::copy_state({source, source, source, source}, {target, target, target, target});
         std::printf(
             "copied %zu repositories, %zu local packages, %zu operation records and %zu jobs "
             "from %s to %s\n",

@@ -257,11 +257,10 @@ ZooKeeperClient::~ZooKeeperClient() {
 
 void ZooKeeperClient::open_handle() {
     zhandle_t* fresh = zookeeper_init2(settings_.servers.c_str(), &ZkCallbacks::watcher,
-                                       static_cast<int>(settings_.session_timeout.count()),
-                                       nullptr, this, 0, &library_log);
+                                       static_cast<int>(settings_.session_timeout.count()), nullptr,
+                                       this, 0, &library_log);
     if (!fresh && settings_.log) {
-        settings_.log(0, "ZooKeeper client cannot start for '" + settings_.servers +
-                             "'; retrying");
+        settings_.log(0, "ZooKeeper client cannot start for '" + settings_.servers + "'; retrying");
     }
     if (fresh && settings_.digest) {
         zoo_add_auth(fresh, "digest", settings_.digest->data(),
@@ -351,7 +350,8 @@ void ZooKeeperClient::handle_session_event(const RawEvent& event) {
         } else {
             log(2, "ZooKeeper connection back on " + server + " (session " + hex(id) + ")");
         }
-        if (on_event_) on_event_({fresh ? ZkEvent::Kind::kNewSession : ZkEvent::Kind::kConnected, "", 0});
+        if (on_event_)
+            on_event_({fresh ? ZkEvent::Kind::kNewSession : ZkEvent::Kind::kConnected, "", 0});
     } else if (event.state == ZOO_CONNECTING_STATE || event.state == ZOO_ASSOCIATING_STATE) {
         bool was_connected = false;
         std::int64_t id = 0;
@@ -479,11 +479,10 @@ ZkReply ZooKeeperClient::multi(const std::vector<ZkOp>& ops) {
             switch (op.kind) {
                 case ZkOp::Kind::kCreate:
                     p.path_buffers[i].resize(op.path.size() + 32);
-                    zoo_create_op_init(&p.ops[i], path, value.data(),
-                                       static_cast<int>(value.size()),
-                                       acl_for(settings_, op.private_acl),
-                                       create_mode(op.ephemeral, false), p.path_buffers[i].data(),
-                                       static_cast<int>(p.path_buffers[i].size()));
+                    zoo_create_op_init(
+                        &p.ops[i], path, value.data(), static_cast<int>(value.size()),
+                        acl_for(settings_, op.private_acl), create_mode(op.ephemeral, false),
+                        p.path_buffers[i].data(), static_cast<int>(p.path_buffers[i].size()));
                     break;
                 case ZkOp::Kind::kSet:
                     zoo_set_op_init(&p.ops[i], path, value.data(), static_cast<int>(value.size()),
@@ -504,8 +503,7 @@ ZkReply ZooKeeperClient::multi(const std::vector<ZkOp>& ops) {
 
 bool ZooKeeperClient::wait_connected(std::chrono::milliseconds timeout) {
     std::unique_lock lock(state_mutex_);
-    return state_cv_.wait_for(lock, timeout, [&] { return connected_ || stopping_; }) &&
-           connected_;
+    return state_cv_.wait_for(lock, timeout, [&] { return connected_ || stopping_; }) && connected_;
 }
 
 bool ZooKeeperClient::connected() const {

@@ -32,7 +32,7 @@ struct ZkReply {
     std::string data;
     ZkStat stat;
     std::vector<std::string> children;
-    std::string created;      ///< the path a create made (with a sequential suffix)
+    std::string created;       ///< the path a create made (with a sequential suffix)
     std::vector<int> results;  ///< one return code per operation of a multi
 
     bool ok() const;

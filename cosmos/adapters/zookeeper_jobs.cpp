@@ -99,9 +99,9 @@ std::unique_ptr<app::JobClaim> ZooKeeperStore::submit(app::Job& job) {
         if (!wait_connected(deadline)) fail(written, "store a job in", jobs_path_);
         auto stored = client_->exists(path);
         if (stored.no_node()) {
-            written = client_->multi(
-                {ZkOp::create(path, core::to_compact(job_json(job)), false, true),
-                 ZkOp::create(owner, instance_, true)});
+            written =
+                client_->multi({ZkOp::create(path, core::to_compact(job_json(job)), false, true),
+                                ZkOp::create(owner, instance_, true)});
             if (!written.ok()) fail(written, "store a job in", jobs_path_);
         } else if (stored.ok()) {
             // Stored; the claim may have gone with an expired session.

@@ -57,10 +57,14 @@ std::optional<std::int64_t> sequence_of(const std::string& name) {
 }
 
 core::Json record_json(const app::OperationRecord& r) {
-    core::Json out{{"operation", r.operation},   {"packageName", r.package_name},
-                   {"packageVersion", r.package_version}, {"appId", r.app_id},
-                   {"options", r.options},       {"appSha256", r.app_sha256},
-                   {"outcome", r.outcome},       {"timeMs", r.time_ms}};
+    core::Json out{{"operation", r.operation},
+                   {"packageName", r.package_name},
+                   {"packageVersion", r.package_version},
+                   {"appId", r.app_id},
+                   {"options", r.options},
+                   {"appSha256", r.app_sha256},
+                   {"outcome", r.outcome},
+                   {"timeMs", r.time_ms}};
     if (r.error) out["error"] = *r.error;
     return out;
 }
@@ -274,8 +278,8 @@ std::string ZooKeeperStore::next_write_id() {
 void ZooKeeperStore::fail(const ZkReply& reply, std::string_view action,
                           const std::string& path) const {
     if (options_.zookeeper.log) {
-        options_.zookeeper.log(1, "ZooKeeper: " + std::string(action) + " " + path +
-                                      " failed: " + reply.error_text());
+        options_.zookeeper.log(
+            1, "ZooKeeper: " + std::string(action) + " " + path + " failed: " + reply.error_text());
     }
     if (reply.connection_error()) throw core::service_unavailable("zookeeper");
     throw core::unhandled_exception("ZooKeeper refused to " + std::string(action) + " " + path +
@@ -287,9 +291,8 @@ void ZooKeeperStore::fail(const ZkReply& reply, std::string_view action,
 
 void ZooKeeperStore::log_unknown_outcome(const std::string& path, const ZkReply& reply) const {
     if (options_.zookeeper.log) {
-        options_.zookeeper.log(1, "ZooKeeper: the outcome of a write to " + path +
-                                      " was lost (" + reply.error_text() +
-                                      "); checking it before anything else");
+        options_.zookeeper.log(1, "ZooKeeper: the outcome of a write to " + path + " was lost (" +
+                                      reply.error_text() + "); checking it before anything else");
     }
 }
 
@@ -645,8 +648,8 @@ bool ZooKeeperStore::sync_packages() {
                 // Shown as Invalid in the local listing, left out of the catalog.
                 cached.record.definition = nullptr;
                 if (options_.zookeeper.log) {
-                    options_.zookeeper.log(1, "ZooKeeper: the definition of local package " +
-                                                  node + " is incomplete in " + chunks_path_);
+                    options_.zookeeper.log(1, "ZooKeeper: the definition of local package " + node +
+                                                  " is incomplete in " + chunks_path_);
                 }
             }
             after[node] = std::move(cached);
@@ -708,10 +711,8 @@ void ZooKeeperStore::put(const app::LocalPackage& package, bool replace) {
         if (blob.empty()) break;
     }
     const std::string digest = options_.sha256(blob);
-    const core::Json reference{{"encoding", "gzip"},
-                               {"size", blob.size()},
-                               {"sha256", digest},
-                               {"chunks", chunks}};
+    const core::Json reference{
+        {"encoding", "gzip"}, {"size", blob.size()}, {"sha256", digest}, {"chunks", chunks}};
     const std::string node = package_node(package.name, package.version);
     const std::string path = packages_path_ + "/" + node;
     const std::string data = core::to_compact(package_json(package, reference));
@@ -743,9 +744,9 @@ void ZooKeeperStore::put(const app::LocalPackage& package, bool replace) {
             throw core::package_version_exists(package.name, package.version);
         }
         const std::string mark = core::to_compact(core::Json{{"writeId", next_write_id()}});
-        std::vector<ZkOp> ops = {ZkOp::set(packages_path_, mark, guard.stat.version),
-                                 existing_version ? ZkOp::set(path, data, *existing_version)
-                                                  : ZkOp::create(path, data)};
+        std::vector<ZkOp> ops = {
+            ZkOp::set(packages_path_, mark, guard.stat.version),
+            existing_version ? ZkOp::set(path, data, *existing_version) : ZkOp::create(path, data)};
         auto written = client_->multi(ops);
         if (written.connection_error()) {
             log_unknown_outcome(path, written);
@@ -770,8 +771,7 @@ void ZooKeeperStore::put(const app::LocalPackage& package, bool replace) {
             packages_[node] = std::move(cached);
             after = packages_;
             // The copy stays marked current only when it was current before this write.
-            if (packages_czxid_ == guard.stat.czxid &&
-                packages_version_ == guard.stat.version) {
+            if (packages_czxid_ == guard.stat.czxid && packages_version_ == guard.stat.version) {
                 packages_version_ = guard.stat.version + 1;
             }
         }
@@ -814,8 +814,7 @@ bool ZooKeeperStore::remove(const std::string& name, const std::string& version)
             before = packages_;
             packages_.erase(node);
             after = packages_;
-            if (packages_czxid_ == guard.stat.czxid &&
-                packages_version_ == guard.stat.version) {
+            if (packages_czxid_ == guard.stat.czxid && packages_version_ == guard.stat.version) {
                 packages_version_ = guard.stat.version + 1;
             }
         }
@@ -851,7 +850,8 @@ void ZooKeeperStore::collect_chunks() {
     const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-    const auto grace_ms = std::chrono::duration_cast<std::chrono::milliseconds>(kChunkGrace).count();
+    const auto grace_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(kChunkGrace).count();
     for (const auto& chunk : chunks.children) {
         if (referenced.count(chunk)) continue;
         auto e = client_->exists(chunks_path_ + "/" + chunk);

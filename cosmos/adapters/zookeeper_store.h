@@ -188,7 +188,7 @@ private:
     std::int32_t list_version_ = -1;
     std::int64_t list_czxid_ = 0;
     std::map<std::string, CachedPackage> packages_;  // by node name
-    std::int32_t packages_version_ = -1;            // of the guard node the copy matches
+    std::int32_t packages_version_ = -1;             // of the guard node the copy matches
     std::int64_t packages_czxid_ = 0;
     std::map<std::int64_t, std::pair<std::string, app::OperationRecord>> history_;  // by sequence
     std::map<std::string, CachedJob> jobs_;

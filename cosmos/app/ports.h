@@ -160,14 +160,14 @@ public:
 
 /// How the store that holds the shared state is doing, for /health and /metrics.
 struct StoreStatus {
-    std::string backend;   ///< "sqlite" or "zookeeper"
-    bool connected = true; ///< writes can reach the store
-    std::string state;     ///< "connected", "connecting", "session expired", ...
-    std::string servers;   ///< the ZooKeeper connection string ("" for SQLite)
-    std::optional<std::string> session_id;     ///< hexadecimal, while a session exists
-    std::int64_t session_timeout_ms = 0;       ///< as negotiated with the server
-    std::uint64_t session_expirations = 0;     ///< sessions lost and replaced since start
-    std::optional<std::int64_t> last_change_ms; ///< when the shared state last changed
+    std::string backend;                    ///< "sqlite" or "zookeeper"
+    bool connected = true;                  ///< writes can reach the store
+    std::string state;                      ///< "connected", "connecting", "session expired", ...
+    std::string servers;                    ///< the ZooKeeper connection string ("" for SQLite)
+    std::optional<std::string> session_id;  ///< hexadecimal, while a session exists
+    std::int64_t session_timeout_ms = 0;    ///< as negotiated with the server
+    std::uint64_t session_expirations = 0;  ///< sessions lost and replaced since start
+    std::optional<std::int64_t> last_change_ms;  ///< when the shared state last changed
 };
 
 /// Reports StoreStatus.

@@ -36,5 +36,6 @@ TEST_CASE("ZooKeeper URIs that do not parse", "[adapters][zookeeper]") {
         INFO(uri);
         CHECK_FALSE(parse_zookeeper_uri(uri).has_value());
     }
-    CHECK(cosmos::adapters::zookeeper_uri_message("zk://x") == "ZooKeeper URI not parsable: zk://x");
+    CHECK(cosmos::adapters::zookeeper_uri_message("zk://x") ==
+          "ZooKeeper URI not parsable: zk://x");
 }

@@ -31,7 +31,8 @@ std::vector<std::string> server_argv(const std::filesystem::path& data_dir,
     // restart on the same folder finds its state and other servers do not share it.
     if (const char* fixture = std::getenv("UNIVERSE_TEST_ZOOKEEPER")) {
         std::string connect = read_text(std::filesystem::path(fixture) / "connect");
-        if (connect.empty()) throw std::runtime_error("no ZooKeeper fixture in " + std::string(fixture));
+        if (connect.empty())
+            throw std::runtime_error("no ZooKeeper fixture in " + std::string(fixture));
         char path[32];
         std::snprintf(path, sizeof(path), "/e2e-%016zx",
                       std::hash<std::string>{}(std::filesystem::absolute(data_dir).string()));

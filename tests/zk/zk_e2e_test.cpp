@@ -35,15 +35,16 @@ std::string bundle(const std::string& name, const std::string& version, std::siz
         for (std::size_t i = 0; i < padding; ++i)
             description.push_back(kAlphabet[random() % 64]);
     }
-    Json metadata{{"packagingVersion", "4.0"},
-                  {"name", name},
-                  {"version", version},
-                  {"maintainer", "author@example.org"},
-                  {"description", description},
-                  {"tags", Json::array({"demo"})},
-                  {"marathon", Json{{"v2AppMustacheTemplate",
-                                     cosmos::core::base64_encode(
-                                         R"({"id": "/)" + name + R"(", "cmd": "sleep 1"})")}}}};
+    Json metadata{
+        {"packagingVersion", "4.0"},
+        {"name", name},
+        {"version", version},
+        {"maintainer", "author@example.org"},
+        {"description", description},
+        {"tags", Json::array({"demo"})},
+        {"marathon",
+         Json{{"v2AppMustacheTemplate",
+               cosmos::core::base64_encode(R"({"id": "/)" + name + R"(", "cmd": "sleep 1"})")}}}};
     return build_raw_zip({{"metadata.json", metadata.dump()}});
 }
 
@@ -62,9 +63,10 @@ bool plan_polled(MesosEmulator& mesos, const std::string& service) {
 
 }  // namespace
 
-TEST_CASE("a repository added through A is listed by B within 1 s, in the same order, and a "
-          "deletion through B shows on A",
-          "[zk][e2e]") {
+TEST_CASE(
+    "a repository added through A is listed by B within 1 s, in the same order, and a "
+    "deletion through B shows on A",
+    "[zk][e2e]") {
     SharedCluster cluster;
     cluster.repo.serve("/first", bundled_repository(), kRepoV5);
     cluster.repo.serve("/second", bundled_repository(), kRepoV5);
@@ -127,10 +129,12 @@ TEST_CASE("20 concurrent repository adds over A and B: every successful add list
     // Both instances end with the same list: Universe plus every success, each once.
     for (int instance : {0, 1}) {
         std::vector<std::string> list;
-        CHECK(eventually([&] {
-            list = cluster.repositories(instance);
-            return list.size() == succeeded.size() + 1;
-        }, 5s));
+        CHECK(eventually(
+            [&] {
+                list = cluster.repositories(instance);
+                return list.size() == succeeded.size() + 1;
+            },
+            5s));
         std::multiset<std::string> names(list.begin(), list.end());
         CHECK(names.count("Universe") == 1);
         for (const auto& name : succeeded)
@@ -140,9 +144,10 @@ TEST_CASE("20 concurrent repository adds over A and B: every successful add list
     CHECK(cluster.repositories(0) == cluster.repositories(1));
 }
 
-TEST_CASE("a bundle published through A, one over 1 MB, is searchable, describable and "
-          "installable through B",
-          "[zk][e2e]") {
+TEST_CASE(
+    "a bundle published through A, one over 1 MB, is searchable, describable and "
+    "installable through B",
+    "[zk][e2e]") {
     SharedCluster cluster(2, 1, {"--max-body-bytes", "8388608"});
     REQUIRE(publish(cluster.port(0), bundle("small-pkg", "1.0.0")).status == 202);
     std::string large = bundle("large-pkg", "2.0.0", 3 << 20);
@@ -189,8 +194,8 @@ TEST_CASE("history records written by A and B all appear, in order, on either in
     for (int i = 0; i < 6; ++i) {
         std::string app = "/web-" + std::to_string(i / 2);
         if (i % 2 == 0) {
-            REQUIRE(cluster.install(i % 2, Json{{"packageName", "nginx"}, {"appId", app}})
-                        .status == 200);
+            REQUIRE(cluster.install(i % 2, Json{{"packageName", "nginx"}, {"appId", app}}).status ==
+                    200);
             done.emplace_back("install", app);
         } else {
             REQUIRE(cluster.rpc(i % 2, "uninstall", Json{{"packageName", "nginx"}, {"appId", app}})
@@ -200,10 +205,12 @@ TEST_CASE("history records written by A and B all appear, in order, on either in
     }
     for (int instance : {0, 1}) {
         Json records;
-        CHECK(eventually([&] {
-            records = cluster.history(instance);
-            return records.size() == done.size();
-        }, 5s));
+        CHECK(eventually(
+            [&] {
+                records = cluster.history(instance);
+                return records.size() == done.size();
+            },
+            5s));
         REQUIRE(records.size() == done.size());
         // Newest first.
         for (std::size_t k = 0; k < done.size(); ++k) {
@@ -242,10 +249,12 @@ TEST_CASE("20 concurrent installs of one appId through A and B give exactly one 
     CHECK(other == 0);
     CHECK(cluster.marathon.apps().size() == 1);
     Json records;
-    CHECK(eventually([&] {
-        records = cluster.history(1, Json{{"appId", "/same"}});
-        return records.size() == 20;
-    }, 5s));
+    CHECK(eventually(
+        [&] {
+            records = cluster.history(1, Json{{"appId", "/same"}});
+            return records.size() == 20;
+        },
+        5s));
     int successes = 0;
     for (const auto& r : records)
         successes += r["outcome"] == "success";
@@ -269,9 +278,10 @@ TEST_CASE("an SDK uninstall started on A, which is killed while it waits, is fin
     CHECK(cluster.servers[1]->wait_for_log("carrying job", 1s));
 }
 
-TEST_CASE("with ZooKeeper stopped reads answer and writes fail fast, and after its restart "
-          "writes work again without restarting the instances",
-          "[zk][e2e]") {
+TEST_CASE(
+    "with ZooKeeper stopped reads answer and writes fail fast, and after its restart "
+    "writes work again without restarting the instances",
+    "[zk][e2e]") {
     SharedCluster cluster;
     cluster.repo.serve("/later", bundled_repository(), kRepoV5);
     cluster.zookeeper.stop();
@@ -282,24 +292,30 @@ TEST_CASE("with ZooKeeper stopped reads answer and writes fail fast, and after i
         auto render = cluster.rpc(i, "render", Json{{"packageName", "nginx"}});
         CHECK(render.status == 200);
         CHECK(cluster.rpc(i, "describe", Json{{"packageName", "cassandra"}}, "v3").status == 200);
-        CHECK(cluster.rpc(i, "list-versions", Json{{"packageName", "kafka"}, {"includePackageVersions", true}}).status == 200);
+        CHECK(cluster
+                  .rpc(i, "list-versions",
+                       Json{{"packageName", "kafka"}, {"includePackageVersions", true}})
+                  .status == 200);
         CHECK(cluster.repositories(i) == std::vector<std::string>{"Universe"});
     }
     auto started = std::chrono::steady_clock::now();
     auto refused = cluster.add_repository(0, "later", cluster.repo.url("/later"));
     CHECK(std::chrono::steady_clock::now() - started < 3s);  // the upstream timeout
     CHECK(refused.status == 503);
-    CHECK(refused.body ==
-          R"({"type":"ServiceUnavailable","message":"Unable to complete request due to service [zookeeper] unavailability","data":{"serviceName":"zookeeper","status":503}})");
+    CHECK(
+        refused.body ==
+        R"({"type":"ServiceUnavailable","message":"Unable to complete request due to service [zookeeper] unavailability","data":{"serviceName":"zookeeper","status":503}})");
     // Nothing was half-applied.
     CHECK(cluster.repositories(0) == std::vector<std::string>{"Universe"});
 
     cluster.zookeeper.start();
     HttpResponse added;
-    CHECK(eventually([&] {
-        added = cluster.add_repository(0, "later", cluster.repo.url("/later"));
-        return added.status == 200;
-    }, 30s));
+    CHECK(eventually(
+        [&] {
+            added = cluster.add_repository(0, "later", cluster.repo.url("/later"));
+            return added.status == 200;
+        },
+        30s));
     std::vector<std::string> expected = {"Universe", "later"};
     CHECK(eventually([&] { return cluster.repositories(1) == expected; }));
     CHECK(cluster.servers[0]->running());
@@ -367,15 +383,17 @@ TEST_CASE("after a forced session expiry, watches and locks work again", "[zk][e
     REQUIRE(cluster.install(0, Json{{"packageName", "kafka"}, {"appId", "/kafka-2"}}).status ==
             200);
     cluster.mesos.set_sdk_service("kafka-2", SdkService{{"kafka-2-id"}, 200, nullptr});
-    REQUIRE(cluster.rpc(0, "uninstall", Json{{"packageName", "kafka"}, {"appId", "/kafka-2"}})
-                .status == 200);
+    REQUIRE(
+        cluster.rpc(0, "uninstall", Json{{"packageName", "kafka"}, {"appId", "/kafka-2"}}).status ==
+        200);
     CHECK(eventually([&] { return !cluster.marathon.app("/kafka-2").has_value(); }, 30s));
     CHECK(cluster.marathon.log().matching("DELETE", "/v2/apps/kafka-2").size() == 1);
 }
 
-TEST_CASE("after ZooKeeper was paused beyond the session timeout, the instances recover by "
-          "themselves",
-          "[zk][e2e]") {
+TEST_CASE(
+    "after ZooKeeper was paused beyond the session timeout, the instances recover by "
+    "themselves",
+    "[zk][e2e]") {
     SharedCluster cluster;
     cluster.repo.serve("/after", bundled_repository(), kRepoV5);
     cluster.zookeeper.pause();
@@ -387,10 +405,12 @@ TEST_CASE("after ZooKeeper was paused beyond the session timeout, the instances 
         CHECK(eventually([&] { return cluster.health(i)["zookeeper"]["connected"] == true; }, 30s));
     }
     HttpResponse added;
-    CHECK(eventually([&] {
-        added = cluster.add_repository(0, "after", cluster.repo.url("/after"));
-        return added.status == 200;
-    }, 30s));
+    CHECK(eventually(
+        [&] {
+            added = cluster.add_repository(0, "after", cluster.repo.url("/after"));
+            return added.status == 200;
+        },
+        30s));
     std::vector<std::string> expected = {"Universe", "after"};
     CHECK(eventually([&] { return cluster.repositories(1) == expected; }, 5s));
 }
@@ -402,10 +422,9 @@ TEST_CASE("migration from a SQLite store to ZooKeeper loses nothing", "[zk][e2e]
     RepoServer repo;
     repo.serve("/mine", bundled_repository(), kRepoV5);
     TempDir dir;
-    std::vector<std::string> cluster_args = {"--marathon-uri",     marathon.url(),
-                                             "--mesos-uri",        mesos.url(),
-                                             "--admin-router-uri", mesos.url(),
-                                             "--upstream-timeout", "3"};
+    std::vector<std::string> cluster_args = {
+        "--marathon-uri",     marathon.url(), "--mesos-uri",        mesos.url(),
+        "--admin-router-uri", mesos.url(),    "--upstream-timeout", "3"};
     auto list_of = [](std::uint16_t port) {
         return package_rpc(port, Cli::kPython, "repository.list", Json::object()).json();
     };
@@ -416,10 +435,10 @@ TEST_CASE("migration from a SQLite store to ZooKeeper loses nothing", "[zk][e2e]
             .json();
     };
     auto history_of = [](std::uint16_t port) {
-        Json records = cli_post(port, Cli::kPython, "/package/history",
-                                package_type("history-request"), package_type("history-response"),
-                                "{}")
-                           .json()["records"];
+        Json records =
+            cli_post(port, Cli::kPython, "/package/history", package_type("history-request"),
+                     package_type("history-response"), "{}")
+                .json()["records"];
         for (auto& r : records)
             r.erase("id");  // ZooKeeper numbers the records anew
         return records;
@@ -433,8 +452,9 @@ TEST_CASE("migration from a SQLite store to ZooKeeper loses nothing", "[zk][e2e]
                     .status == 200);
         REQUIRE(publish(p, bundle("kept", "1.0.0")).status == 202);
         REQUIRE(publish(p, bundle("kept", "1.1.0")).status == 202);
-        REQUIRE(package_rpc(p, Cli::kPython, "install", Json{{"packageName", "kept"}}, "v2")
-                    .status == 200);
+        REQUIRE(
+            package_rpc(p, Cli::kPython, "install", Json{{"packageName", "kept"}}, "v2").status ==
+            200);
         REQUIRE(package_rpc(p, Cli::kPython, "install",
                             Json{{"packageName", "nginx"}, {"appId", "/n"}}, "v2")
                     .status == 200);
@@ -495,9 +515,9 @@ TEST_CASE("with ZOOKEEPER_USER and ZOOKEEPER_SECRET, nodes are writable only wit
     RepoServer repo;
     repo.serve("/secured", bundled_repository(), kRepoV5);
     TempDir dir;
-    std::vector<std::string> args = {"--zookeeper-uri", zookeeper.uri("/secure"),
-                                      "--zookeeper-session-timeout-ms", kSessionTimeoutMs,
-                                      "--fetch-retries", "0"};
+    std::vector<std::string> args = {
+        "--zookeeper-uri", zookeeper.uri("/secure"), "--zookeeper-session-timeout-ms",
+        kSessionTimeoutMs, "--fetch-retries",        "0"};
     ServerProcess owner(dir / "owner", args, {"ZOOKEEPER_USER=cosmos", "ZOOKEEPER_SECRET=s3cret"});
     ServerProcess stranger(dir / "stranger", args);
     REQUIRE(package_rpc(owner.port(), Cli::kPython, "repository.add",
@@ -510,8 +530,8 @@ TEST_CASE("with ZOOKEEPER_USER and ZOOKEEPER_SECRET, nodes are writable only wit
         return r.status == 200 && r.json()["repositories"].size() == 2;
     }));
     // ...but only the authenticated user may write.
-    auto refused = package_rpc(stranger.port(), Cli::kPython, "repository.delete",
-                               Json{{"name", "secured"}});
+    auto refused =
+        package_rpc(stranger.port(), Cli::kPython, "repository.delete", Json{{"name", "secured"}});
     CHECK(refused.status == 500);
     CHECK_THAT(refused.body, Catch::Contains("ZOOKEEPER_USER"));
     CHECK(package_rpc(owner.port(), Cli::kPython, "repository.delete", Json{{"name", "secured"}})

@@ -68,7 +68,8 @@ struct SharedCluster {
     ~SharedCluster() {
         if (!std::getenv("UNIVERSE_TEST_SHOW_LOGS")) return;
         for (std::size_t i = 0; i < servers.size(); ++i) {
-            if (servers[i]) std::fprintf(stderr, "--- instance %zu\n%s", i, servers[i]->log().c_str());
+            if (servers[i])
+                std::fprintf(stderr, "--- instance %zu\n%s", i, servers[i]->log().c_str());
         }
     }
 
@@ -137,10 +138,11 @@ struct SharedCluster {
     HttpResponse install(int i, const cosmos::core::Json& body) {
         return rpc(i, "install", body, "v2");
     }
-    cosmos::core::Json history(int i, const cosmos::core::Json& filter = cosmos::core::Json::object()) {
-        auto r = cli_post(port(i), Cli::kPython, "/package/history",
-                          package_type("history-request"), package_type("history-response"),
-                          filter.dump());
+    cosmos::core::Json history(int i,
+                               const cosmos::core::Json& filter = cosmos::core::Json::object()) {
+        auto r =
+            cli_post(port(i), Cli::kPython, "/package/history", package_type("history-request"),
+                     package_type("history-response"), filter.dump());
         return r.status == 200 ? r.json()["records"] : cosmos::core::Json::array();
     }
     cosmos::core::Json health(int i) { return http_get(port(i), "/health").json(); }

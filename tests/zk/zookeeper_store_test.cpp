@@ -52,10 +52,9 @@ struct Instance {
         o.zookeeper.operation_timeout = operation_timeout;
         o.path = "/test/cosmos";
         o.default_repositories = {{"Universe", "builtin:universe"}};
-        o.codec = {[](std::string_view b) { return cosmos::adapters::gzip_compress(b); },
-                   [](std::string_view b) {
-                       return cosmos::adapters::gzip_decompress(b, 512ull << 20);
-                   }};
+        o.codec = {
+            [](std::string_view b) { return cosmos::adapters::gzip_compress(b); },
+            [](std::string_view b) { return cosmos::adapters::gzip_decompress(b, 512ull << 20); }};
         o.sha256 = [](std::string_view b) { return cosmos::adapters::sha256_hex(b); };
         o.startup_wait = 20s;
         o.zookeeper.log = [](int level, const std::string& message) {
@@ -75,10 +74,8 @@ cosmos::app::LocalPackage package(const std::string& name, const std::string& ve
     std::mt19937_64 random(7);
     for (std::size_t i = 0; i < padding; ++i)
         filler.push_back(static_cast<char>('!' + random() % 90));
-    p.definition = Json{{"packagingVersion", "4.0"},
-                        {"name", name},
-                        {"version", version},
-                        {"description", filler}};
+    p.definition = Json{
+        {"packagingVersion", "4.0"}, {"name", name}, {"version", version}, {"description", filler}};
     p.sha256 = "digest";
     p.status = "Installed";
     p.added_at_ms = 1000;
@@ -96,8 +93,7 @@ std::function<std::vector<RepositoryRef>(const std::vector<RepositoryRef>&)> app
 
 }  // namespace
 
-TEST_CASE("concurrent list updates from two instances apply each change once",
-          "[zk][adapters]") {
+TEST_CASE("concurrent list updates from two instances apply each change once", "[zk][adapters]") {
     ZooKeeperProcess zk;
     Instance a(zk), b(zk);
     std::atomic<int> conflicts{0};
@@ -153,8 +149,8 @@ TEST_CASE("a write whose answer was lost with the connection is checked, not app
     try {
         frozen.update(append({"once", "http://once"}));
         outcomes.push_back("list written");
-        frozen.record(cosmos::app::OperationRecord{0, "install", "p", "1", "/p", Json::object(),
-                                                   "", "success", {}, 5});
+        frozen.record(cosmos::app::OperationRecord{
+            0, "install", "p", "1", "/p", Json::object(), "", "success", {}, 5});
         outcomes.push_back("record written");
     } catch (const cosmos::core::Error& e) {
         outcomes.push_back(e.type());
@@ -200,9 +196,10 @@ TEST_CASE("a definition larger than a znode is stored in chunks and read back wh
     CHECK(eventually([&] { return a.shared.list_packages().empty(); }));
 }
 
-TEST_CASE("two versions given the same releaseVersion by two instances: one gets "
-          "ConcurrentAccess",
-          "[zk][adapters]") {
+TEST_CASE(
+    "two versions given the same releaseVersion by two instances: one gets "
+    "ConcurrentAccess",
+    "[zk][adapters]") {
     ZooKeeperProcess zk;
     Instance a(zk), b(zk);
     a.shared.put(package("p", "1.0", 0), false);
