@@ -27,22 +27,10 @@ std::string random_instance() {
     return buffer;
 }
 
-// Node names: letters, digits and "._~-" stay, everything else is %XX (never "/", "." or "..").
+// Node names: letters, digits and "._~-" stay, everything else is %XX (never "/"; "." and
+// ".." cannot occur, as a name joins two of these with "@").
 std::string encode_segment(std::string_view text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                     c == '.' || c == '_' || c == '~' || c == '-';
-        if (plain) {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0xF]);
-        }
-    }
-    return out;
+    return core::percent_encode(text, "._~-");
 }
 
 // The sequence number ZooKeeper appended (10 digits) to a sequential node's name.

@@ -23,6 +23,11 @@ bool is_builtin(const std::string& uri) {
     return uri.rfind(kBuiltinScheme, 0) == 0;
 }
 
+bool listed(const std::vector<RepositoryRef>& list, const std::string& uri) {
+    return std::any_of(list.begin(), list.end(),
+                       [&](const RepositoryRef& r) { return r.uri == uri; });
+}
+
 }  // namespace
 
 RepositoryService::RepositoryService(RepositoryStore& store, HttpClient& client, Clock& clock,
@@ -173,12 +178,7 @@ void RepositoryService::refresh_where(const std::function<bool(bool have_content
     std::lock_guard lock(mutex_);
     refs_ = current;
     for (const auto& ref : refs) {
-        bool listed = std::any_of(current.begin(), current.end(),
-                                  [&](const RepositoryRef& r) { return r.uri == ref.uri; });
-        if (listed) continue;
-        decoded_.erase(ref.uri);
-        status_.erase(ref.uri);
-        etags_.erase(ref.uri);
+        if (!listed(current, ref.uri)) forget_locked(ref.uri);
     }
     rebuild_locked();
 }
@@ -202,12 +202,8 @@ bool RepositoryService::sync_list() {
     {
         std::lock_guard lock(mutex_);
         for (const auto& ref : refs_) {
-            bool listed = std::any_of(current.begin(), current.end(),
-                                      [&](const RepositoryRef& r) { return r.uri == ref.uri; });
-            if (listed) continue;
-            decoded_.erase(ref.uri);
-            status_.erase(ref.uri);
-            etags_.erase(ref.uri);
+            if (listed(current, ref.uri)) continue;
+            forget_locked(ref.uri);
             dropped.push_back(ref.uri);
         }
         for (const auto& ref : current) {
@@ -294,19 +290,21 @@ std::vector<RepositoryRef> RepositoryService::remove(const std::optional<std::st
         return next;
     });
     for (const auto& r : removed) {
-        bool still_listed = std::any_of(refs.begin(), refs.end(),
-                                        [&](const RepositoryRef& x) { return x.uri == r.uri; });
-        if (still_listed) continue;
+        if (listed(refs, r.uri)) continue;
         store_.drop_content(r.uri);
         std::lock_guard lock(mutex_);
-        decoded_.erase(r.uri);
-        status_.erase(r.uri);
-        etags_.erase(r.uri);
+        forget_locked(r.uri);
     }
     std::lock_guard lock(mutex_);
     refs_ = refs;
     rebuild_locked();
     return refs;
+}
+
+void RepositoryService::forget_locked(const std::string& uri) {
+    decoded_.erase(uri);
+    status_.erase(uri);
+    etags_.erase(uri);
 }
 
 void RepositoryService::set_local_repository(std::string name, std::string uri,

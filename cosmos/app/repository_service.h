@@ -109,6 +109,7 @@ private:
     std::shared_ptr<const core::RepositoryContent> decode(const RepositoryRef& ref,
                                                           const StoredContent& content);
     void rebuild_locked();
+    void forget_locked(const std::string& uri);  // what this instance holds for a repository
     void refresh_where(const std::function<bool(bool have_content)>& wanted);
 
     RepositoryStore& store_;

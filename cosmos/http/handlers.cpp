@@ -446,21 +446,8 @@ HttpResponse metrics(ServerContext& ctx) {
 }  // namespace
 
 std::string proxy_url(const std::string& scheme, const std::string& host, const std::string& url) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out = scheme + "://" + host + "/package/resource?url=";
-    for (unsigned char c : url) {
-        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                     std::string_view("-._~:/?#[]@!$&'()*+,;=%").find(static_cast<char>(c)) !=
-                         std::string_view::npos;
-        if (plain) {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0xF]);
-        }
-    }
-    return out;
+    return scheme + "://" + host +
+           "/package/resource?url=" + core::percent_encode(url, "-._~:/?#[]@!$&'()*+,;=%");
 }
 
 void register_routes(Router& router, ServerContext& ctx) {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "tests/app/fakes.h"
+#include "tests/support/eventually.h"
 
 using cosmos::app::Job;
 using cosmos::app::JobClaim;
@@ -18,15 +19,6 @@ using namespace universe_test;
 using namespace std::chrono_literals;
 
 namespace {
-
-bool eventually(const std::function<bool()>& done) {
-    auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(5ms);
-    }
-    return done();
-}
 
 Job job_of(std::string id, std::string kind = "work") {
     Job job;

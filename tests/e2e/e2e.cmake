@@ -1,4 +1,4 @@
-add_library(universe_e2e_support STATIC support/server_process.cpp e2e/cosmos_client.cpp)
+add_library(universe_e2e_support STATIC e2e/cosmos_client.cpp)
 target_include_directories(universe_e2e_support PUBLIC ${PROJECT_SOURCE_DIR})
 target_compile_definitions(universe_e2e_support PUBLIC
     UNIVERSE_SOURCE_DIR="${PROJECT_SOURCE_DIR}"

@@ -50,23 +50,18 @@ std::filesystem::path next_log(const std::filesystem::path& dir) {
 
 }  // namespace
 
-ServerProcess::ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> args,
-                             std::vector<std::string> environment)
-    : ListeningProcess(server_argv(data_dir, std::move(args)), next_log(data_dir),
-                       std::move(environment)) {}
-
-ListeningProcess::ListeningProcess(std::vector<std::string> argv, std::filesystem::path log_file,
-                                   std::vector<std::string> environment)
-    : log_file_(std::move(log_file)) {
-    std::filesystem::remove(log_file_);
-    pid_ = ::fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-        int fd = ::open(log_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+int spawn(std::vector<std::string> argv, const std::filesystem::path& log_file,
+          const std::vector<std::string>& environment) {
+    int pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         if (fd >= 0) {
             ::dup2(fd, STDERR_FILENO);
             ::dup2(fd, STDOUT_FILENO);
         }
+        int null = ::open("/dev/null", O_RDONLY);
+        if (null >= 0) ::dup2(null, STDIN_FILENO);
         for (const auto& e : environment)
             ::putenv(const_cast<char*>(e.c_str()));
         std::vector<char*> raw;
@@ -76,6 +71,19 @@ ListeningProcess::ListeningProcess(std::vector<std::string> argv, std::filesyste
         ::execv(raw[0], raw.data());
         ::_exit(127);
     }
+    return pid;
+}
+
+ServerProcess::ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> args,
+                             std::vector<std::string> environment)
+    : ListeningProcess(server_argv(data_dir, std::move(args)), next_log(data_dir),
+                       std::move(environment)) {}
+
+ListeningProcess::ListeningProcess(std::vector<std::string> argv, std::filesystem::path log_file,
+                                   std::vector<std::string> environment)
+    : log_file_(std::move(log_file)) {
+    std::filesystem::remove(log_file_);
+    pid_ = spawn(argv, log_file_, environment);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
         std::string text = log();

@@ -8,6 +8,11 @@
 
 namespace universe_test {
 
+/// Starts argv (argv[0] is the binary's path) with stdout and stderr appended to log_file, stdin
+/// from /dev/null and environment ("NAME=value") added; returns its pid.
+int spawn(std::vector<std::string> argv, const std::filesystem::path& log_file,
+          const std::vector<std::string>& environment = {});
+
 /// A program of ours started for a test that serves on a free loopback port ("--listen
 /// 127.0.0.1:0") and logs "listening on 127.0.0.1:<port>"; its output goes to a log file that
 /// tests can read. The destructor stops it.

@@ -8,6 +8,7 @@ add_library(universe_test_support STATIC
     support/marathon_emulator.cpp
     support/mesos_emulator.cpp
     support/repo_server.cpp
+    support/server_process.cpp
 )
 target_include_directories(universe_test_support PUBLIC ${PROJECT_SOURCE_DIR})
 # test_paths.h needs these; PRIVATE because test executables get them from universe_test_main.
@@ -53,7 +54,8 @@ target_include_directories(universe_zookeeper_support PUBLIC ${PROJECT_SOURCE_DI
 target_compile_definitions(universe_zookeeper_support PRIVATE
     UNIVERSE_JAVA="${UNIVERSE_JAVA}"
     UNIVERSE_ZOOKEEPER_CLASSPATH="${universe_zookeeper_classpath}")
-target_link_libraries(universe_zookeeper_support PRIVATE universe_warnings)
+target_link_libraries(universe_zookeeper_support PUBLIC universe_test_support
+                                                 PRIVATE universe_warnings)
 
 # One ZooKeeper for a whole ctest run of the end-to-end suites on ZooKeeper (a ctest fixture).
 add_executable(zookeeper-fixture support/zookeeper_fixture_main.cpp)

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/support/server_process.h"
+
 namespace universe_test {
 
 namespace {
@@ -151,23 +153,7 @@ void ZooKeeperProcess::launch(Member& member) {
                                      UNIVERSE_ZOOKEEPER_CLASSPATH,
                                      main_class,
                                      member.config.string()};
-    int pid = ::fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) {
-        int fd = ::open(member.log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd >= 0) {
-            ::dup2(fd, STDOUT_FILENO);
-            ::dup2(fd, STDERR_FILENO);
-        }
-        int null = ::open("/dev/null", O_RDONLY);
-        if (null >= 0) ::dup2(null, STDIN_FILENO);
-        std::vector<char*> raw;
-        for (auto& a : argv)
-            raw.push_back(a.data());
-        raw.push_back(nullptr);
-        ::execv(raw[0], raw.data());
-        ::_exit(127);
-    }
+    int pid = spawn(argv, member.log);
     member.pid = pid;
 }
 

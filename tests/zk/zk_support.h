@@ -13,6 +13,7 @@
 
 #include "cosmos/core/json.h"
 #include "tests/e2e/cosmos_client.h"
+#include "tests/support/eventually.h"
 #include "tests/support/marathon_emulator.h"
 #include "tests/support/mesos_emulator.h"
 #include "tests/support/repo_server.h"
@@ -32,17 +33,6 @@ inline const std::string kSessionTimeoutMs = "2000";
 /// The bundled Universe as the build wrote it (a repository to add).
 inline std::string bundled_repository() {
     return read_text(binary_dir() / "universe" / "repo" / "repo-up-to-2.0.json");
-}
-
-/// Polls until done() or timeout; returns done()'s last answer.
-inline bool eventually(const std::function<bool()>& done,
-                       std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return done();
 }
 
 /// ZooKeeper (1 or 3 servers), the emulators, a repository server, and N instances.

@@ -16,6 +16,7 @@
 #include "cosmos/adapters/gzip_codec.h"
 #include "cosmos/adapters/sqlite_store.h"
 #include "cosmos/core/error.h"
+#include "tests/support/eventually.h"
 #include "tests/support/zookeeper_process.h"
 
 using cosmos::adapters::SqliteStore;
@@ -26,15 +27,6 @@ using namespace universe_test;
 using namespace std::chrono_literals;
 
 namespace {
-
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 20s) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(10ms);
-    }
-    return done();
-}
 
 // One instance's stores: a private SQLite copy and the shared ZooKeeper state.
 struct Instance {
