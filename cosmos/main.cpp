@@ -18,21 +18,24 @@
 #include "cosmos/adapters/gzip_codec.h"
 #include "cosmos/adapters/http_client.h"
 #include "cosmos/adapters/package_tree.h"
-#include "cosmos/adapters/sqlite_store.h"
 #include "cosmos/adapters/system_clock.h"
 #include "cosmos/adapters/zip_archive.h"
+#include "cosmos/app/job_runner.h"
 #include "cosmos/app/publish_service.h"
 #include "cosmos/app/repository_service.h"
 #include "cosmos/app/service_manager.h"
+#include "cosmos/app/state_follower.h"
 #include "cosmos/core/error.h"
 #include "cosmos/http/handlers.h"
 #include "cosmos/http/listener.h"
 #include "cosmos/http/metrics.h"
 #include "cosmos/http/router.h"
 #include "cosmos/http/ui_embedded.h"
+#include "cosmos/migrate_command.h"
 #include "cosmos/server_auth.h"
 #include "cosmos/server_config.h"
 #include "cosmos/server_log.h"
+#include "cosmos/state_stores.h"
 #include "cosmos/upstream_log.h"
 #include "universe/embedded_universe.h"
 
@@ -85,6 +88,12 @@ std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args.front() == "migrate") {
+        Logger migrate_logger(Level::kWarn);
+        return cosmos::run_migrate({args.begin() + 1, args.end()}, [&](int level, const auto& m) {
+            migrate_logger.log(static_cast<Level>(level), "%s", m.c_str());
+        });
+    }
     std::vector<std::string> env;
     for (char** e = environ; e && *e; ++e)
         env.emplace_back(*e);
@@ -130,16 +139,6 @@ int main(int argc, char** argv) {
         }
         std::set<std::string> file_uris;
         auto defaults = default_repositories(config, file_uris);
-        cosmos::adapters::SqliteStore store(
-            (std::filesystem::path(config.data_dir) / "cosmos.db").string(), defaults);
-        if (config.repositories_file && store.list() != defaults) {
-            // The file seeds a fresh store only; the stored list (changed through the API) wins.
-            logger.log(Level::kWarn,
-                       "--repositories-file %s was not applied: the data directory %s already "
-                       "has a repository list, which is kept (change it with "
-                       "/package/repository/add and /delete, or start on an empty --data-dir)",
-                       config.repositories_file->c_str(), config.data_dir.c_str());
-        }
         cosmos::adapters::CpprestHttpClient http_client;
         cosmos::LoggingHttpClient client(
             http_client, logger.enabled(Level::kDebug)
@@ -153,6 +152,20 @@ int main(int argc, char** argv) {
         cosmos::core::Codec codec{
             [](std::string_view b) { return cosmos::adapters::gzip_compress(b); },
             [](std::string_view b) { return cosmos::adapters::gzip_decompress(b, 512ull << 20); }};
+        auto stores =
+            cosmos::open_state_stores(config, defaults, codec, [&](int level, const auto& m) {
+                logger.log(static_cast<Level>(level), "%s", m.c_str());
+            });
+        if (config.repositories_file && stores.repositories().list() != defaults) {
+            // The file seeds a fresh store only; the stored list (changed through the API) wins.
+            logger.log(Level::kWarn,
+                       "--repositories-file %s was not applied: the %s already has a repository "
+                       "list, which is kept (change it with /package/repository/add and /delete, "
+                       "or start on an empty one)",
+                       config.repositories_file->c_str(),
+                       config.zookeeper_uri ? "shared state in ZooKeeper"
+                                            : ("data directory " + config.data_dir).c_str());
+        }
 
         cosmos::app::RepositoryConfig repo_config;
         repo_config.fetch.user_agent = "cosmos/" + version + " dcos/" + config.dcos_version;
@@ -183,7 +196,8 @@ int main(int argc, char** argv) {
         };
         repo_config.codec = codec;
         repo_config.release_memory = [] { ::malloc_trim(0); };
-        cosmos::app::RepositoryService repositories(store, client, clock, repo_config);
+        cosmos::app::RepositoryService repositories(stores.repositories(), client, clock,
+                                                    repo_config);
         repositories.load_stored();
 
         cosmos::app::ServiceConfig service_config;
@@ -195,22 +209,29 @@ int main(int argc, char** argv) {
         service_config.sdk_poll_interval = std::chrono::milliseconds(config.sdk_poll_ms);
         service_config.codec = codec;
         service_config.sha256 = [](std::string_view b) { return cosmos::adapters::sha256_hex(b); };
-        cosmos::app::ServiceManager services(repositories, client, store, clock, service_config);
+        cosmos::app::JobRunner jobs(stores.jobs(), clock);
+        cosmos::app::ServiceManager services(repositories, client, stores.operations(), clock, jobs,
+                                             service_config);
 
         // Published packages, read with the bundle limits repo-tool also applies; the listener
         // has already refused bodies over --max-body-bytes.
-        cosmos::app::PublishService publish(store, repositories, clock, [](std::string_view bytes) {
-            auto bundle =
-                cosmos::adapters::read_bundle(bytes, 0, cosmos::adapters::bundle_limits());
-            return cosmos::app::CheckedBundle{std::move(bundle.metadata), std::move(bundle.package),
-                                              std::move(bundle.sha256)};
-        });
+        cosmos::app::PublishService publish(
+            stores.packages(), repositories, clock, [](std::string_view bytes) {
+                auto bundle =
+                    cosmos::adapters::read_bundle(bytes, 0, cosmos::adapters::bundle_limits());
+                return cosmos::app::CheckedBundle{std::move(bundle.metadata),
+                                                  std::move(bundle.package),
+                                                  std::move(bundle.sha256)};
+            });
         publish.attach();
+        // Changes other instances make (through ZooKeeper) reach this one's catalog and jobs.
+        cosmos::app::StateFollower follower(stores.changes(), repositories, jobs);
 
         cosmos::http::Metrics metrics;
         cosmos::http::ServerContext context{repositories, client, codec, metrics, version};
         context.services = &services;
         context.publish = &publish;
+        context.store = &stores.monitor();
         context.proxy_timeout = std::chrono::seconds(config.fetch_timeout_seconds);
         cosmos::http::Router router;
         cosmos::http::register_routes(router, context);
@@ -239,9 +260,12 @@ int main(int argc, char** argv) {
             listener_options,
             [&router](const cosmos::http::HttpRequest& r) { return router.handle(r); });
         listener->start();
-        logger.always(Level::kInfo, "cosmos-server %s listening on %s:%u (data %s, DC/OS %s)",
+        logger.always(Level::kInfo, "cosmos-server %s listening on %s:%u (data %s, DC/OS %s%s%s)",
                       version.c_str(), host.c_str(), listener->port(), config.data_dir.c_str(),
-                      config.dcos_version.c_str());
+                      config.dcos_version.c_str(), config.zookeeper_uri ? ", shared state " : "",
+                      config.zookeeper_uri ? config.zookeeper_uri->c_str() : "");
+        // Jobs stored earlier (by this server before a restart, or by an instance that died).
+        jobs.adopt();
 
         // Background refresh: requests never wait for an upstream.
         bool refresher_done = false;
@@ -273,6 +297,7 @@ int main(int argc, char** argv) {
         sigwait(&signals, &signal_number);
         logger.log(Level::kInfo, "signal %d: finishing requests in flight", signal_number);
         listener->stop(10000);
+        follower.stop();
         services.stop();
         bool finished = false;
         {

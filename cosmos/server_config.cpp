@@ -4,6 +4,8 @@
 #include <functional>
 #include <map>
 
+#include "cosmos/adapters/zookeeper_uri.h"
+
 namespace cosmos {
 
 namespace {
@@ -160,6 +162,20 @@ const std::vector<Option>& options() {
          "serve a non-loopback address without --auth-file (anyone who reaches it may install)",
          [](ServerConfig& c, const std::string& v) { return set_bool(c.allow_unauthenticated, v); },
          true},
+        {"zookeeper-uri", "COSMOS_ZOOKEEPER_URI",
+         "zk://host:port[,host:port...]/path: keep the state instances share in ZooKeeper "
+         "(default: none, everything in the SQLite store)",
+         [](ServerConfig& c, const std::string& v) {
+             c.zookeeper_uri = v;
+             return true;  // checked after parsing, for Cosmos's message
+         }},
+        {"zookeeper-session-timeout-ms", "COSMOS_ZOOKEEPER_SESSION_TIMEOUT_MS",
+         "ZooKeeper session timeout; another instance takes over this one's jobs that long "
+         "after it dies (default 10000)",
+         [](ServerConfig& c, const std::string& v) {
+             return set_unsigned(c.zookeeper_session_timeout_ms, v) &&
+                    c.zookeeper_session_timeout_ms > 0;
+         }},
     };
     return table;
 }
@@ -247,6 +263,11 @@ ConfigResult parse_server_config(const std::vector<std::string>& args,
             result.exit_status = 2;
             return result;
         }
+    }
+    if (config.zookeeper_uri && !adapters::parse_zookeeper_uri(*config.zookeeper_uri)) {
+        result.message = adapters::zookeeper_uri_message(*config.zookeeper_uri);
+        result.exit_status = 2;
+        return result;
     }
     result.config = std::move(config);
     return result;

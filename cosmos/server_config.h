@@ -31,6 +31,8 @@ struct ServerConfig {
     std::optional<std::string> auth_file;                   // --auth-file: turns on authentication
     std::optional<std::string> jwt_public_key;              // --jwt-public-key: PEM, RS256 JWTs
     bool allow_unauthenticated = false;  // --allow-unauthenticated (a flag): no auth off loopback
+    std::optional<std::string> zookeeper_uri;       // --zookeeper-uri
+    unsigned zookeeper_session_timeout_ms = 10000;  // --zookeeper-session-timeout-ms
 };
 
 /// The result of reading the command line: a config, or a message to print and an exit status.

@@ -254,12 +254,28 @@ void migrate_to_3(SQLite::Database& db, const MigrationContext&) {
     )sql");
 }
 
+// Version 4: jobs in flight (SDK uninstalls waiting for their scheduler), so a restart resumes
+// them.
+void migrate_to_4(SQLite::Database& db, const MigrationContext&) {
+    db.exec(R"sql(
+        CREATE TABLE jobs (
+            id         TEXT PRIMARY KEY,
+            kind       TEXT NOT NULL,
+            data       TEXT NOT NULL,
+            created_ms INTEGER NOT NULL
+        );
+        CREATE TABLE job_ids (last INTEGER NOT NULL);
+        INSERT INTO job_ids (last) VALUES (0);
+    )sql");
+}
+
 // kMigrations[i] takes a database from version i to version i + 1. A schema change appends a
 // step here and raises SqliteStore::kSchemaVersion; existing steps never change.
 constexpr MigrationStep kMigrations[] = {
     &migrate_to_1,
     &migrate_to_2,
     &migrate_to_3,
+    &migrate_to_4,
 };
 static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion,
               "one migration step per schema version");
@@ -616,6 +632,96 @@ std::vector<app::LocalPackage> SqliteStore::list_packages() {
             result.push_back(read_package(query));
         return result;
     });
+}
+
+class SqliteStore::Claim : public app::JobClaim {
+public:
+    Claim(SqliteStore& store, std::string id) : store_(store), id_(std::move(id)) {}
+    ~Claim() override { store_.release(id_); }
+    bool held() const override { return true; }
+
+private:
+    SqliteStore& store_;
+    std::string id_;
+};
+
+void SqliteStore::release(const std::string& id) {
+    std::lock_guard lock(claims_mutex_);
+    claimed_.erase(id);
+}
+
+std::unique_ptr<app::JobClaim> SqliteStore::submit(app::Job& job) {
+    std::string data = core::to_compact(job.data);
+    write("storing a job", [&](SQLite::Database& db) {
+        // Ids are never reused, even after the job is gone.
+        db.exec("UPDATE job_ids SET last = last + 1");
+        job.id = "job-" + std::to_string(db.execAndGet("SELECT last FROM job_ids").getInt64());
+        SQLite::Statement insert(
+            db, "INSERT INTO jobs (id, kind, data, created_ms) VALUES (?, ?, ?, ?)");
+        insert.bind(1, job.id);
+        insert.bind(2, job.kind);
+        insert.bind(3, data);
+        insert.bind(4, job.created_ms);
+        insert.exec();
+    });
+    std::lock_guard lock(claims_mutex_);
+    claimed_.insert(job.id);
+    return std::make_unique<Claim>(*this, job.id);
+}
+
+void SqliteStore::update(const app::Job& job) {
+    std::string data = core::to_compact(job.data);
+    write("updating a job", [&](SQLite::Database& db) {
+        SQLite::Statement set(db, "UPDATE jobs SET data = ? WHERE id = ?");
+        set.bind(1, data);
+        set.bind(2, job.id);
+        set.exec();
+    });
+}
+
+void SqliteStore::finish(const std::string& id) {
+    write("removing a finished job", [&](SQLite::Database& db) {
+        SQLite::Statement remove(db, "DELETE FROM jobs WHERE id = ?");
+        remove.bind(1, id);
+        remove.exec();
+    });
+}
+
+std::vector<app::Job> SqliteStore::jobs() {
+    return read("listing jobs", [](SQLite::Database& db) {
+        SQLite::Statement query(
+            db, "SELECT id, kind, data, created_ms FROM jobs ORDER BY created_ms, id");
+        std::vector<app::Job> result;
+        while (query.executeStep()) {
+            app::Job job;
+            job.id = query.getColumn(0).getString();
+            job.kind = query.getColumn(1).getString();
+            job.data = core::parse_json(query.getColumn(2).getString());
+            job.created_ms = query.getColumn(3).getInt64();
+            result.push_back(std::move(job));
+        }
+        return result;
+    });
+}
+
+std::unique_ptr<app::JobClaim> SqliteStore::try_claim(const std::string& id) {
+    bool stored = read("reading a job", [&](SQLite::Database& db) {
+        SQLite::Statement query(db, "SELECT 1 FROM jobs WHERE id = ?");
+        query.bind(1, id);
+        return query.executeStep();
+    });
+    if (!stored) return nullptr;
+    std::lock_guard lock(claims_mutex_);
+    if (!claimed_.insert(id).second) return nullptr;
+    return std::make_unique<Claim>(*this, id);
+}
+
+app::StoreStatus SqliteStore::store_status() {
+    app::StoreStatus status;
+    status.backend = "sqlite";
+    status.connected = true;
+    status.state = "open";
+    return status;
 }
 
 }  // namespace cosmos::adapters

@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,7 +15,7 @@
 namespace cosmos::adapters {
 
 /// The server's state in one SQLite database: the repository list and the repositories' last good
-/// content, the operation records, and the local repository's packages.
+/// content, the operation records, the local repository's packages, and the jobs in flight.
 ///
 /// Safe to share between threads (one connection behind a mutex). Several processes may open the
 /// same file: every write runs in an IMMEDIATE transaction, so writers serialise and wait up to
@@ -22,10 +23,13 @@ namespace cosmos::adapters {
 /// the file) when SQLite fails.
 class SqliteStore : public app::RepositoryStore,
                     public app::OperationStore,
-                    public app::LocalPackageStore {
+                    public app::LocalPackageStore,
+                    public app::JobStore,
+                    public app::ChangeFeed,
+                    public app::StoreMonitor {
 public:
     /// The schema version this build writes; a database with a higher version is refused.
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
     /// How long a writer waits for another connection's lock before failing.
     static constexpr int kBusyTimeoutMs = 10000;
 
@@ -78,6 +82,24 @@ public:
     /// All packages, by name, then release_version, then version.
     std::vector<app::LocalPackage> list_packages() override;
 
+    // --- app::JobStore ---
+    // One process carries the jobs of its file: a claim is held in memory until released, so a
+    // restarted server claims again (and resumes) every job it finds.
+    /// The id is "job-<n>", n one more than the highest ever used in this file.
+    std::unique_ptr<app::JobClaim> submit(app::Job& job) override;
+    void update(const app::Job& job) override;
+    void finish(const std::string& id) override;
+    /// Every stored job, oldest first.
+    std::vector<app::Job> jobs() override;
+    std::unique_ptr<app::JobClaim> try_claim(const std::string& id) override;
+
+    // --- app::ChangeFeed ---
+    /// Nothing to follow: one process owns the file and its use-cases apply their own changes.
+    void subscribe(std::function<void(app::SharedState)>) override {}
+
+    // --- app::StoreMonitor ---
+    app::StoreStatus store_status() override;
+
 private:
     struct Connection;
     /// Runs work(database) under the lock; an SQLite failure becomes a StorageError naming action.
@@ -88,9 +110,14 @@ private:
     template <typename Work>
     auto write(std::string_view action, Work&& work);
 
+    class Claim;
+    void release(const std::string& id);
+
     std::string path_;
     std::mutex mutex_;
     std::unique_ptr<Connection> db_;
+    std::mutex claims_mutex_;
+    std::set<std::string> claimed_;
 };
 
 }  // namespace cosmos::adapters

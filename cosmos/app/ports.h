@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -123,6 +124,76 @@ public:
     virtual bool remove(const std::string& name, const std::string& version) = 0;
     /// All packages, by name then release_version.
     virtual std::vector<LocalPackage> list_packages() = 0;
+};
+
+/// Work in flight that must outlive the instance that started it: an SDK uninstall waiting for
+/// its scheduler. Exactly one instance carries a job at a time (it holds the job's claim); when
+/// that instance dies, another one claims and finishes it.
+struct Job {
+    std::string id;    ///< unique; assigned by JobStore::submit (letters, digits and '-')
+    std::string kind;  ///< what to run, e.g. "sdk-uninstall"
+    core::Json data = core::Json::object();
+    std::int64_t created_ms = 0;  ///< Unix milliseconds
+};
+
+/// This instance's right to carry one job; destroying it releases the job for other instances
+/// (the job itself stays stored until JobStore::finish).
+class JobClaim {
+public:
+    virtual ~JobClaim() = default;
+    /// False once the claim is lost (a ZooKeeper session expired, or was cut off long enough to
+    /// expire): the carrier must stop working on the job, another instance may take it.
+    virtual bool held() const = 0;
+};
+
+/// Stored jobs and their claims.
+class JobStore {
+public:
+    virtual ~JobStore() = default;
+    /// Stores a new job under a fresh id (set in job.id) and claims it for this instance in one
+    /// step. Throws core::Error (the store's unavailability) and stores nothing when it cannot.
+    virtual std::unique_ptr<JobClaim> submit(Job& job) = 0;
+    /// Replaces the data of a job this instance carries.
+    virtual void update(const Job& job) = 0;
+    /// Removes a finished job and its claim (no-op when it is gone).
+    virtual void finish(const std::string& id) = 0;
+    /// Every stored job, oldest first (from memory: never waits for a remote store).
+    virtual std::vector<Job> jobs() = 0;
+    /// Claims a stored job that no instance carries; nullptr when another instance carries it,
+    /// it is gone, or the store cannot be reached.
+    virtual std::unique_ptr<JobClaim> try_claim(const std::string& id) = 0;
+};
+
+/// The parts of the state that instances share.
+enum class SharedState { kRepositories, kLocalPackages, kHistory, kJobs };
+
+/// Tells the use-cases that the shared state changed, whoever changed it (another instance
+/// included), so that this instance follows without a restart or a polling loop.
+class ChangeFeed {
+public:
+    virtual ~ChangeFeed() = default;
+    /// Calls listener after each change, on a thread of the store. The listener must return
+    /// quickly (hand the work to another thread) and must not call back into subscribe.
+    virtual void subscribe(std::function<void(SharedState)> listener) = 0;
+};
+
+/// How the store that holds the shared state is doing, for /health and /metrics.
+struct StoreStatus {
+    std::string backend;                    ///< "sqlite" or "zookeeper"
+    bool connected = true;                  ///< writes can reach the store
+    std::string state;                      ///< "connected", "connecting", "session expired", ...
+    std::string servers;                    ///< the ZooKeeper connection string ("" for SQLite)
+    std::optional<std::string> session_id;  ///< hexadecimal, while a session exists
+    std::int64_t session_timeout_ms = 0;    ///< as negotiated with the server
+    std::uint64_t session_expirations = 0;  ///< sessions lost and replaced since start
+    std::optional<std::int64_t> last_change_ms;  ///< when the shared state last changed
+};
+
+/// Reports StoreStatus.
+class StoreMonitor {
+public:
+    virtual ~StoreMonitor() = default;
+    virtual StoreStatus store_status() = 0;
 };
 
 /// An outgoing HTTP request.

@@ -48,6 +48,11 @@ void count(RepositoryStatus& status, const core::RepositoryContent& content) {
     status.revisions = content.packages.size();
 }
 
+bool listed(const std::vector<RepositoryRef>& list, const std::string& uri) {
+    return std::any_of(list.begin(), list.end(),
+                       [&](const RepositoryRef& r) { return r.uri == uri; });
+}
+
 }  // namespace
 
 RepositoryService::RepositoryService(RepositoryStore& store, HttpClient& client, Clock& clock,
@@ -143,6 +148,14 @@ void RepositoryService::load_stored() {
 }
 
 void RepositoryService::refresh() {
+    refresh_where([](bool) { return true; });
+}
+
+void RepositoryService::refresh_missing() {
+    refresh_where([](bool have_content) { return !have_content; });
+}
+
+void RepositoryService::refresh_where(const std::function<bool(bool have_content)>& wanted) {
     std::lock_guard refresh_lock(refresh_mutex_);
     auto refs = store_.list();
     for (const auto& ref : refs) {
@@ -155,6 +168,7 @@ void RepositoryService::refresh() {
                 etag = it->second;
             }
         }
+        if (!wanted(have_content)) continue;
         const std::int64_t attempt = clock_.now_ms();
         try {
             Fetched f = download(ref, etag, false);
@@ -199,12 +213,7 @@ void RepositoryService::refresh() {
     std::lock_guard lock(mutex_);
     refs_ = current;
     for (const auto& ref : refs) {
-        bool listed = std::any_of(current.begin(), current.end(),
-                                  [&](const RepositoryRef& r) { return r.uri == ref.uri; });
-        if (listed) continue;
-        decoded_.erase(ref.uri);
-        status_.erase(ref.uri);
-        etags_.erase(ref.uri);
+        if (!listed(current, ref.uri)) forget_locked(ref.uri);
     }
     rebuild_locked();
 }
@@ -223,6 +232,35 @@ std::vector<RepositoryStatus> RepositoryService::status() const {
         out.push_back(std::move(s));
     }
     return out;
+}
+
+bool RepositoryService::sync_list() {
+    auto current = store_.list();
+    std::vector<std::string> dropped;
+    bool missing = false;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& ref : refs_) {
+            if (listed(current, ref.uri)) continue;
+            forget_locked(ref.uri);
+            dropped.push_back(ref.uri);
+        }
+        for (const auto& ref : current) {
+            if (!decoded_.count(ref.uri)) missing = true;
+        }
+        if (current != refs_) {
+            refs_ = current;
+            rebuild_locked();
+        }
+    }
+    for (const auto& uri : dropped) {
+        try {
+            store_.drop_content(uri);
+        } catch (const core::Error&) {
+            // Only this instance's copy: a leftover is replaced when the URI comes back.
+        }
+    }
+    return missing;
 }
 
 std::vector<RepositoryRef> RepositoryService::list() {
@@ -311,19 +349,21 @@ std::vector<RepositoryRef> RepositoryService::remove(const std::optional<std::st
         return next;
     });
     for (const auto& r : removed) {
-        bool still_listed = std::any_of(refs.begin(), refs.end(),
-                                        [&](const RepositoryRef& x) { return x.uri == r.uri; });
-        if (still_listed) continue;
+        if (listed(refs, r.uri)) continue;
         store_.drop_content(r.uri);
         std::lock_guard lock(mutex_);
-        decoded_.erase(r.uri);
-        status_.erase(r.uri);
-        etags_.erase(r.uri);
+        forget_locked(r.uri);
     }
     std::lock_guard lock(mutex_);
     refs_ = refs;
     rebuild_locked();
     return refs;
+}
+
+void RepositoryService::forget_locked(const std::string& uri) {
+    decoded_.erase(uri);
+    status_.erase(uri);
+    etags_.erase(uri);
 }
 
 void RepositoryService::set_local_repository(std::string name, std::string uri,

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -64,6 +65,15 @@ public:
     /// last good content; the failure is kept in its status. Rebuilds the catalog.
     void refresh();
 
+    /// Downloads only the listed repositories that have no content yet (added by another
+    /// instance), as refresh() does.
+    void refresh_missing();
+
+    /// Follows a list another instance changed: forgets the repositories no longer listed (and
+    /// this instance's stored copy of their content) and rebuilds the catalog. Returns true when
+    /// a listed repository has no content yet, for refresh_missing().
+    bool sync_list();
+
     /// The list in priority order, with status (age_seconds as of this call).
     std::vector<RepositoryStatus> status() const;
 
@@ -104,6 +114,8 @@ private:
     std::shared_ptr<const core::RepositoryContent> decode(const RepositoryRef& ref,
                                                           const StoredContent& content);
     void rebuild_locked();
+    void forget_locked(const std::string& uri);  // what this instance holds for a repository
+    void refresh_where(const std::function<bool(bool have_content)>& wanted);
 
     RepositoryStore& store_;
     HttpClient& client_;

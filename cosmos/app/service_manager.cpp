@@ -42,43 +42,69 @@ std::string deployment_id_of(const std::string& body) {
     return "";
 }
 
+// What an SDK uninstall's job keeps: all that another instance needs to finish it. The caller's
+// Authorization goes with it, so the carrier acts with the caller's rights.
+struct SdkUninstallTask {
+    std::string app_id;
+    std::string deployment_id;  // "" until Marathon answered the PUT
+    std::optional<std::vector<std::string>> framework_ids;
+    std::string api_version;
+    Credentials auth;
+
+    core::Json to_json() const {
+        core::Json out{{"appId", app_id},
+                       {"deploymentId", deployment_id},
+                       {"apiVersion", api_version},
+                       {"frameworkIds", nullptr},
+                       {"authorization", nullptr}};
+        if (framework_ids) out["frameworkIds"] = *framework_ids;
+        if (auth) out["authorization"] = *auth;
+        return out;
+    }
+
+    static SdkUninstallTask from_json(const core::Json& j) {
+        SdkUninstallTask t;
+        t.app_id = j.value("appId", "");
+        t.deployment_id = j.value("deploymentId", "");
+        t.api_version = j.value("apiVersion", "v1");
+        if (j.contains("frameworkIds") && j["frameworkIds"].is_array()) {
+            t.framework_ids = j["frameworkIds"].get<std::vector<std::string>>();
+        }
+        if (j.contains("authorization") && j["authorization"].is_string()) {
+            t.auth = j["authorization"].get<std::string>();
+        }
+        return t;
+    }
+};
+
 }  // namespace
 
 ServiceManager::ServiceManager(RepositoryService& repositories, HttpClient& client,
-                               OperationStore& records, Clock& clock, ServiceConfig config)
+                               OperationStore& records, Clock& clock, JobRunner& jobs,
+                               ServiceConfig config)
     : repositories_(repositories),
       marathon_(client, config.cluster),
       mesos_(client, config.cluster),
       admin_router_(client, config.cluster),
       records_(records),
       clock_(clock),
-      config_(std::move(config)) {}
+      jobs_(jobs),
+      config_(std::move(config)) {
+    jobs_.handle(std::string(kSdkUninstallJob), [this](const Job& job, const JobClaim& claim) {
+        return finish_sdk_uninstall(job, claim);
+    });
+}
 
 ServiceManager::~ServiceManager() {
     stop();
 }
 
 void ServiceManager::stop() {
-    std::list<std::thread> tasks;
-    {
-        std::lock_guard lock(tasks_mutex_);
-        stopping_ = true;
-        tasks.swap(tasks_);
-    }
-    tasks_cv_.notify_all();
-    for (auto& t : tasks) {
-        if (t.joinable()) t.join();
-    }
+    jobs_.stop();
 }
 
 std::size_t ServiceManager::background_tasks() const {
-    std::lock_guard lock(tasks_mutex_);
-    return running_;
-}
-
-bool ServiceManager::wait(std::chrono::milliseconds duration) {
-    std::unique_lock lock(tasks_mutex_);
-    return !tasks_cv_.wait_for(lock, duration, [&] { return stopping_; });
+    return jobs_.running();
 }
 
 std::optional<std::int64_t> ServiceManager::record(
@@ -285,40 +311,52 @@ void ServiceManager::start_sdk_uninstall(const MarathonApp& app, const Credentia
     body.erase("version");
     if (!body.contains("env") || !body["env"].is_object()) body["env"] = core::Json::object();
     body["env"]["SDK_UNINSTALL"] = "true";
-    auto [status, reply] = marathon_.put_app(app.id, "force=true", body, auth);
+    // The job is stored before Marathon is touched: when the store cannot take it, the
+    // uninstall fails with nothing started, and once stored, any instance can finish it.
+    Job job;
+    job.kind = std::string(kSdkUninstallJob);
+    job.data = SdkUninstallTask{app.id, "", framework_ids, api_version, auth}.to_json();
+    auto claim = jobs_.submit(job);
+
+    std::pair<int, std::string> put;
+    try {
+        put = marathon_.put_app(app.id, "force=true", body, auth);
+    } catch (...) {
+        jobs_.discard(job.id);
+        throw;
+    }
+    auto& [status, reply] = put;
     if (status != 200) {
+        jobs_.discard(job.id);
         throw core::failed_to_start_uninstall(app.id,
                                               "Encountered error in marathon request " + reply);
     }
-    std::string deployment_id;
-    try {
-        core::Json parsed = core::parse_json(reply);
-        if (parsed.is_object() && parsed.contains("deploymentId") &&
-            parsed["deploymentId"].is_string()) {
-            deployment_id = parsed["deploymentId"].get<std::string>();
-        }
-    } catch (const core::Error&) {
-    }
+    std::string deployment_id = deployment_id_of(reply);
     if (deployment_id.empty()) {
+        jobs_.discard(job.id);
         throw core::failed_to_start_uninstall(
             app.id, "Marathon update response is not a JSON Object: " + reply);
     }
-    std::lock_guard lock(tasks_mutex_);
-    if (stopping_) return;
-    ++running_;
-    tasks_.emplace_back([this, id = app.id, deployment_id, framework_ids, api_version, auth] {
-        finish_sdk_uninstall(id, deployment_id, framework_ids, api_version, auth);
-        std::lock_guard done(tasks_mutex_);
-        --running_;
-    });
+    job.data["deploymentId"] = deployment_id;
+    try {
+        jobs_.update(job);
+    } catch (const std::exception&) {
+        // A carrier that takes over without the deployment id skips that one check; the
+        // scheduler's own state decides when the app is deleted.
+    }
+    jobs_.run(std::move(job), std::move(claim));
 }
 
-void ServiceManager::finish_sdk_uninstall(std::string app_id, std::string deployment_id,
-                                          std::optional<std::vector<std::string>> framework_ids,
-                                          std::string api_version, Credentials auth) {
+JobOutcome ServiceManager::finish_sdk_uninstall(const Job& job, const JobClaim& claim) {
+    const auto task = SdkUninstallTask::from_json(job.data);
+    const std::string& app_id = task.app_id;
+    const std::string& deployment_id = task.deployment_id;
+    const auto& framework_ids = task.framework_ids;
+    const std::string& api_version = task.api_version;
+    const Credentials& auth = task.auth;
     // Cosmos: poll until the scheduler has torn itself down, then delete the app.
     for (int attempt = 0; attempt < config_.sdk_max_polls; ++attempt) {
-        if (!wait(config_.sdk_poll_interval)) return;
+        if (!jobs_.wait(config_.sdk_poll_interval) || !claim.held()) return JobOutcome::kAbandoned;
         try {
             auto deployments = marathon_.deployment_ids(auth);
             if (std::find(deployments.begin(), deployments.end(), deployment_id) !=
@@ -326,7 +364,7 @@ void ServiceManager::finish_sdk_uninstall(std::string app_id, std::string deploy
                 continue;
             }
             auto app = marathon_.get_app(app_id, auth);
-            if (!app) return;
+            if (!app) return JobOutcome::kDone;
             const core::Json& env = app->raw.contains("env") ? app->raw["env"] : core::Json();
             bool flagged =
                 env.is_object() && env.contains("SDK_UNINSTALL") && env["SDK_UNINSTALL"] == "true";
@@ -335,11 +373,12 @@ void ServiceManager::finish_sdk_uninstall(std::string app_id, std::string deploy
             auto now_ids = admin_router_.sdk_framework_ids(app_id, api_version, auth);
             if (now_ids && framework_ids && *now_ids != *framework_ids) continue;
             int status = marathon_.delete_app(app_id, false, auth);
-            if (status == 200 || (status >= 400 && status < 500)) return;
+            if (status == 200 || (status >= 400 && status < 500)) return JobOutcome::kDone;
         } catch (const core::Error& e) {
-            if (e.type() == "Unauthorized") return;
+            if (e.type() == "Unauthorized") return JobOutcome::kDone;
         }
     }
+    return JobOutcome::kDone;
 }
 
 ServiceDescription ServiceManager::describe(const ServiceDescribeRequest& request,

@@ -1,17 +1,15 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <list>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
+#include <string_view>
 #include <vector>
 
 #include "cosmos/app/cluster_clients.h"
+#include "cosmos/app/job_runner.h"
 #include "cosmos/app/ports.h"
 #include "cosmos/app/repository_service.h"
 #include "cosmos/app/requests.h"
@@ -79,12 +77,19 @@ struct ChosenUpdate {
     std::optional<std::int64_t> rollback_of;         ///< recorded with it
 };
 
+/// The job kind of an SDK uninstall waiting for its scheduler.
+inline constexpr std::string_view kSdkUninstallJob = "sdk-uninstall";
+
 /// Installs, lists, uninstalls, describes and updates packages on Marathon (cosmos-api.md §7.6-
 /// §7.12, §13), and records each install, update and uninstall in the OperationStore.
+///
+/// The background part of an SDK uninstall is a stored job run by `jobs`, so that another
+/// instance (or this one after a restart) finishes it when this instance dies.
 class ServiceManager {
 public:
+    /// Registers the SDK uninstall handler with `jobs`.
     ServiceManager(RepositoryService& repositories, HttpClient& client, OperationStore& records,
-                   Clock& clock, ServiceConfig config);
+                   Clock& clock, JobRunner& jobs, ServiceConfig config);
     ~ServiceManager();
 
     /// v1_response: the caller negotiated the install v1 response, which needs an app id, so a
@@ -120,10 +125,10 @@ public:
     /// The operation record with this id, or nullopt.
     std::optional<OperationRecord> find_record(std::int64_t id);
 
-    /// Stops background tasks (waits for them to notice).
+    /// Stops background tasks (waits for them to notice); their jobs stay stored.
     void stop();
 
-    /// Number of SDK uninstalls still running in the background.
+    /// Number of SDK uninstalls running in the background on this instance.
     std::size_t background_tasks() const;
 
 private:
@@ -153,10 +158,7 @@ private:
     UninstallResult uninstall_one(const MarathonApp& app, const std::string& package_name,
                                   const Credentials& auth);
     void start_sdk_uninstall(const MarathonApp& app, const Credentials& auth);
-    void finish_sdk_uninstall(std::string app_id, std::string deployment_id,
-                              std::optional<std::vector<std::string>> framework_ids,
-                              std::string api_version, Credentials auth);
-    bool wait(std::chrono::milliseconds duration);  // false when stopping
+    JobOutcome finish_sdk_uninstall(const Job& job, const JobClaim& claim);
 
     RepositoryService& repositories_;
     MarathonClient marathon_;
@@ -164,13 +166,8 @@ private:
     AdminRouterClient admin_router_;
     OperationStore& records_;
     Clock& clock_;
+    JobRunner& jobs_;
     ServiceConfig config_;
-
-    mutable std::mutex tasks_mutex_;
-    std::condition_variable tasks_cv_;
-    bool stopping_ = false;
-    std::list<std::thread> tasks_;
-    std::size_t running_ = 0;
 };
 
 }  // namespace cosmos::app

@@ -110,6 +110,10 @@ bool is_integral(const Json& value);
 /// Escapes one JSON pointer reference token ("~" -> "~0", "/" -> "~1").
 std::string escape_pointer_token(std::string_view token);
 
+/// Percent-encoding (RFC 3986): letters and digits stay, and so do the characters in `keep`;
+/// every other byte becomes %XX (upper-case hex).
+std::string percent_encode(std::string_view text, std::string_view keep);
+
 /// Standard base64 (A-Z a-z 0-9 + /, "=" padding, no line breaks).
 std::string base64_encode(std::string_view bytes);
 

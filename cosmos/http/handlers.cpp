@@ -1,7 +1,11 @@
 #include "cosmos/http/handlers.h"
 
+#include <chrono>
 #include <ctime>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
 
 #include "cosmos/app/package_actions.h"
 #include "cosmos/app/publish_service.h"
@@ -13,6 +17,7 @@
 #include "cosmos/http/publish_handlers.h"
 #include "cosmos/http/rollback_handlers.h"
 #include "cosmos/http/rpc.h"
+#include "cosmos/http/store_status.h"
 #include "cosmos/http/wire.h"
 
 namespace cosmos::http {
@@ -299,6 +304,20 @@ HttpResponse history(ServerContext& ctx, const HttpRequest& request) {
     return json_response(typed.request, core::Json{{"records", std::move(records)}});
 }
 
+// The shared store's state, when there is one (ZooKeeper); SQLite has nothing to report.
+std::optional<app::StoreStatus> shared_store_status(ServerContext& ctx) {
+    if (!ctx.store) return std::nullopt;
+    auto status = ctx.store->store_status();
+    if (status.backend != "zookeeper") return std::nullopt;
+    return status;
+}
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 HttpResponse health(ServerContext& ctx) {
     // Still 200 when degraded: the server answers from the last good content it has, and
     // load balancers should keep sending it requests; the details say what is failing.
@@ -313,6 +332,9 @@ HttpResponse health(ServerContext& ctx) {
     }
     body["repositories"] = std::move(repos);
     body["indexAgeSeconds"] = ctx.repositories.index_age_seconds();
+    if (auto status = shared_store_status(ctx)) {
+        body["zookeeper"] = store_health(*status, now_ms());
+    }
     HttpResponse response;
     response.headers.push_back({"Content-Type", "application/json"});
     response.body = body.dump();
@@ -337,27 +359,15 @@ HttpResponse metrics(ServerContext& ctx) {
     HttpResponse response;
     response.headers.push_back({"Content-Type", "text/plain; version=0.0.4; charset=utf-8"});
     response.body = ctx.metrics.render(gauges, now_age);
+    if (auto status = shared_store_status(ctx)) response.body += store_metrics(*status);
     return response;
 }
 
 }  // namespace
 
 std::string proxy_url(const std::string& scheme, const std::string& host, const std::string& url) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out = scheme + "://" + host + "/package/resource?url=";
-    for (unsigned char c : url) {
-        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                     std::string_view("-._~:/?#[]@!$&'()*+,;=%").find(static_cast<char>(c)) !=
-                         std::string_view::npos;
-        if (plain) {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0xF]);
-        }
-    }
-    return out;
+    return scheme + "://" + host +
+           "/package/resource?url=" + core::percent_encode(url, "-._~:/?#[]@!$&'()*+,;=%");
 }
 
 void register_routes(Router& router, ServerContext& ctx) {

@@ -28,6 +28,7 @@ struct ServerContext {
     std::chrono::milliseconds proxy_timeout{60000};
     app::ServiceManager* services = nullptr;  ///< install, list, uninstall, service/* (optional)
     app::PublishService* publish = nullptr;   ///< /package/add and the local repository
+    app::StoreMonitor* store = nullptr;       ///< shown in /health and /metrics with ZooKeeper
 };
 
 /// Registers every endpoint of the package service on router: /capabilities, /package/*,

@@ -18,3 +18,6 @@ universe_add_test(test_http_client
 universe_add_test(test_server_log
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/server_log_test.cpp
     LIBS cosmos_server_log)
+universe_add_test(test_zookeeper_uri
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/zookeeper_uri_test.cpp
+    LIBS cosmos_zookeeper_uri)

@@ -576,3 +576,45 @@ TEST_CASE("a schema 1 database is migrated: its records stay and are not restora
     CHECK(records[0].rollback_of == std::optional<std::int64_t>(1));
     CHECK_FALSE(records[1].restore_point.has_value());
 }
+
+TEST_CASE("jobs: stored with fresh ids, claimed once, kept across a restart until finished",
+          "[adapters][sqlite][jobs]") {
+    TempDir dir;
+    std::string first_id;
+    {
+        SqliteStore store(dir.file("cosmos.db"), kDefaults);
+        cosmos::app::Job job;
+        job.kind = "sdk-uninstall";
+        job.data = Json{{"appId", "/kafka"}};
+        job.created_ms = 42;
+        auto claim = store.submit(job);
+        first_id = job.id;
+        CHECK(job.id == "job-1");
+        CHECK(claim->held());
+        // Carried here already: no second claim.
+        CHECK(store.try_claim(job.id) == nullptr);
+        job.data["deploymentId"] = "d-1";
+        store.update(job);
+        claim.reset();
+        auto again = store.try_claim(job.id);
+        CHECK(again != nullptr);
+        CHECK(store.try_claim("job-404") == nullptr);
+    }
+    // A restarted server finds the job and may claim it.
+    SqliteStore store(dir.file("cosmos.db"), kDefaults);
+    auto jobs = store.jobs();
+    REQUIRE(jobs.size() == 1);
+    CHECK(jobs[0].id == first_id);
+    CHECK(jobs[0].kind == "sdk-uninstall");
+    CHECK(jobs[0].data == Json{{"appId", "/kafka"}, {"deploymentId", "d-1"}});
+    CHECK(jobs[0].created_ms == 42);
+    CHECK(store.try_claim(first_id) != nullptr);
+    store.finish(first_id);
+    CHECK(store.jobs().empty());
+    // Ids are not reused after a job is gone.
+    cosmos::app::Job next;
+    next.kind = "sdk-uninstall";
+    store.submit(next);
+    CHECK(next.id == "job-2");
+    CHECK(store.schema_version() == SqliteStore::kSchemaVersion);
+}

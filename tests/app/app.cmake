@@ -17,3 +17,6 @@ universe_add_test(test_app_access
 universe_add_test(test_app_render
     SOURCES app/render_cache_test.cpp
     LIBS cosmos_app)
+universe_add_test(test_app_job_runner
+    SOURCES app/job_runner_test.cpp
+    LIBS cosmos_app)

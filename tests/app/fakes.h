@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -101,6 +104,91 @@ public:
 
     std::vector<cosmos::app::OperationRecord> records;  ///< in the order recorded, ids 1, 2, ...
     bool fail_writes = false;                           ///< record() throws
+};
+
+/// JobStore in memory: one instance's view, with claims that a test can revoke (as a ZooKeeper
+/// session expiry would) and jobs that "another instance" carries.
+class MemoryJobStore : public cosmos::app::JobStore {
+public:
+    class Claim : public cosmos::app::JobClaim {
+    public:
+        Claim(MemoryJobStore& store, std::string id) : store_(store), id_(std::move(id)) {}
+        ~Claim() override {
+            std::lock_guard lock(store_.mutex_);
+            store_.claimed_.erase(id_);
+        }
+        bool held() const override {
+            std::lock_guard lock(store_.mutex_);
+            return !store_.revoked_.count(id_);
+        }
+
+    private:
+        MemoryJobStore& store_;
+        std::string id_;
+    };
+
+    std::unique_ptr<cosmos::app::JobClaim> submit(cosmos::app::Job& job) override {
+        std::lock_guard lock(mutex_);
+        if (fail_writes) throw cosmos::core::service_unavailable("zookeeper");
+        job.id = "job-" + std::to_string(++next_);
+        jobs_[job.id] = job;
+        claimed_.insert(job.id);
+        return std::make_unique<Claim>(*this, job.id);
+    }
+    void update(const cosmos::app::Job& job) override {
+        std::lock_guard lock(mutex_);
+        jobs_[job.id] = job;
+    }
+    void finish(const std::string& id) override {
+        std::lock_guard lock(mutex_);
+        if (fail_writes) throw cosmos::core::service_unavailable("zookeeper");
+        jobs_.erase(id);
+        ++finished;
+    }
+    std::vector<cosmos::app::Job> jobs() override {
+        std::lock_guard lock(mutex_);
+        std::vector<cosmos::app::Job> out;
+        for (const auto& [id, job] : jobs_)
+            out.push_back(job);
+        return out;
+    }
+    std::unique_ptr<cosmos::app::JobClaim> try_claim(const std::string& id) override {
+        std::lock_guard lock(mutex_);
+        if (!jobs_.count(id) || claimed_.count(id) || elsewhere.count(id)) return nullptr;
+        claimed_.insert(id);
+        revoked_.erase(id);
+        return std::make_unique<Claim>(*this, id);
+    }
+
+    /// Adds a job as another instance would.
+    void put(cosmos::app::Job job) {
+        std::lock_guard lock(mutex_);
+        jobs_[job.id] = std::move(job);
+    }
+    /// The claim on id stops being held (a lost session).
+    void revoke(const std::string& id) {
+        std::lock_guard lock(mutex_);
+        revoked_.insert(id);
+    }
+    bool claimed(const std::string& id) {
+        std::lock_guard lock(mutex_);
+        return claimed_.count(id) > 0;
+    }
+    std::size_t stored() {
+        std::lock_guard lock(mutex_);
+        return jobs_.size();
+    }
+
+    std::set<std::string> elsewhere;  ///< ids another instance carries
+    bool fail_writes = false;
+    int finished = 0;
+
+private:
+    mutable std::mutex mutex_;
+    int next_ = 0;
+    std::map<std::string, cosmos::app::Job> jobs_;
+    std::set<std::string> claimed_;
+    std::set<std::string> revoked_;
 };
 
 /// An HttpClient that must not be called.

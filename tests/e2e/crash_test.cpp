@@ -428,7 +428,7 @@ TEST_CASE("crash: kill -9 at random moments never loses or tears acknowledged da
         workers.emplace_back([&] { installer(rig, iteration, stop); });
         workers.emplace_back([&] { repository_worker(rig, iteration, stop); });
         std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(random)));
-        rig.server->kill_hard();
+        rig.server->kill();
         stop = true;
         for (auto& t : workers)
             t.join();

@@ -1,4 +1,4 @@
-add_library(universe_e2e_support STATIC support/server_process.cpp e2e/cosmos_client.cpp)
+add_library(universe_e2e_support STATIC e2e/cosmos_client.cpp)
 target_include_directories(universe_e2e_support PUBLIC ${PROJECT_SOURCE_DIR})
 target_compile_definitions(universe_e2e_support PUBLIC
     UNIVERSE_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
@@ -55,3 +55,21 @@ target_link_libraries(test_e2e_crash PRIVATE
 catch_discover_tests(test_e2e_crash TEST_PREFIX "test_e2e_crash:"
     PROPERTIES TIMEOUT 1200 LABELS slow)
 add_dependencies(test_e2e_crash cosmos-server)
+# The same suites again with the shared state in ZooKeeper: one server for the run (a ctest
+# fixture); the launcher (tests/support/server_process.cpp) gives each server data folder its
+# own path in it when UNIVERSE_TEST_ZOOKEEPER names the fixture's folder.
+set(universe_zookeeper_fixture "${CMAKE_CURRENT_BINARY_DIR}/zookeeper-for-e2e")
+add_test(NAME zookeeper_fixture_start
+         COMMAND zookeeper-fixture start ${universe_zookeeper_fixture})
+add_test(NAME zookeeper_fixture_stop
+         COMMAND zookeeper-fixture stop ${universe_zookeeper_fixture})
+set_tests_properties(zookeeper_fixture_start PROPERTIES FIXTURES_SETUP zookeeper TIMEOUT 120)
+set_tests_properties(zookeeper_fixture_stop PROPERTIES FIXTURES_CLEANUP zookeeper TIMEOUT 60)
+foreach(suite test_e2e_catalog test_e2e_install test_e2e_publish)
+    # TEST_SPEC "[e2e]" (every case of the suite) keeps this registration's files apart from
+    # the first one's.
+    catch_discover_tests(${suite} TEST_SPEC "[e2e]" TEST_PREFIX "${suite}_zk:"
+        PROPERTIES TIMEOUT 300 FIXTURES_REQUIRED zookeeper
+                   ENVIRONMENT "UNIVERSE_TEST_ZOOKEEPER=${universe_zookeeper_fixture}")
+    add_dependencies(${suite} zookeeper-fixture)
+endforeach()

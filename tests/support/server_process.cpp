@@ -5,11 +5,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_paths.h"
 
 namespace universe_test {
@@ -23,6 +27,18 @@ std::vector<std::string> server_argv(const std::filesystem::path& data_dir,
                                      "--listen", "127.0.0.1:0", "--data-dir", data_dir.string()};
     for (auto& a : args)
         argv.push_back(std::move(a));
+    // The suites run again on ZooKeeper: each data folder gets a path of its own there, so a
+    // restart on the same folder finds its state and other servers do not share it.
+    if (const char* fixture = std::getenv("UNIVERSE_TEST_ZOOKEEPER")) {
+        std::string connect = read_text(std::filesystem::path(fixture) / "connect");
+        if (connect.empty())
+            throw std::runtime_error("no ZooKeeper fixture in " + std::string(fixture));
+        char path[32];
+        std::snprintf(path, sizeof(path), "/e2e-%016zx",
+                      std::hash<std::string>{}(std::filesystem::absolute(data_dir).string()));
+        argv.insert(argv.end(), {"--zookeeper-uri", "zk://" + connect + path,
+                                 "--zookeeper-session-timeout-ms", "4000"});
+    }
     return argv;
 }
 
@@ -34,23 +50,18 @@ std::filesystem::path next_log(const std::filesystem::path& dir) {
 
 }  // namespace
 
-ServerProcess::ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> args,
-                             std::vector<std::string> environment)
-    : ListeningProcess(server_argv(data_dir, std::move(args)), next_log(data_dir),
-                       std::move(environment)) {}
-
-ListeningProcess::ListeningProcess(std::vector<std::string> argv, std::filesystem::path log_file,
-                                   std::vector<std::string> environment)
-    : log_file_(std::move(log_file)) {
-    std::filesystem::remove(log_file_);
-    pid_ = ::fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-        int fd = ::open(log_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+int spawn(std::vector<std::string> argv, const std::filesystem::path& log_file,
+          const std::vector<std::string>& environment) {
+    int pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         if (fd >= 0) {
             ::dup2(fd, STDERR_FILENO);
             ::dup2(fd, STDOUT_FILENO);
         }
+        int null = ::open("/dev/null", O_RDONLY);
+        if (null >= 0) ::dup2(null, STDIN_FILENO);
         for (const auto& e : environment)
             ::putenv(const_cast<char*>(e.c_str()));
         std::vector<char*> raw;
@@ -60,6 +71,19 @@ ListeningProcess::ListeningProcess(std::vector<std::string> argv, std::filesyste
         ::execv(raw[0], raw.data());
         ::_exit(127);
     }
+    return pid;
+}
+
+ServerProcess::ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> args,
+                             std::vector<std::string> environment)
+    : ListeningProcess(server_argv(data_dir, std::move(args)), next_log(data_dir),
+                       std::move(environment)) {}
+
+ListeningProcess::ListeningProcess(std::vector<std::string> argv, std::filesystem::path log_file,
+                                   std::vector<std::string> environment)
+    : log_file_(std::move(log_file)) {
+    std::filesystem::remove(log_file_);
+    pid_ = spawn(argv, log_file_, environment);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
         std::string text = log();
@@ -111,11 +135,16 @@ int ListeningProcess::stop(std::chrono::milliseconds grace) {
     return -1;
 }
 
-void ListeningProcess::kill_hard() {
-    if (pid_ <= 0 || !running()) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, &status_, 0);
-    exited_ = true;
+void ListeningProcess::kill() {
+    if (pid_ > 0 && running()) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, &status_, 0);
+        exited_ = true;
+    }
+}
+
+void ListeningProcess::send_signal(int signal) {
+    if (pid_ > 0 && running()) ::kill(pid_, signal);
 }
 
 std::string ListeningProcess::log() const {

@@ -8,6 +8,11 @@
 
 namespace universe_test {
 
+/// Starts argv (argv[0] is the binary's path) with stdout and stderr appended to log_file, stdin
+/// from /dev/null and environment ("NAME=value") added; returns its pid.
+int spawn(std::vector<std::string> argv, const std::filesystem::path& log_file,
+          const std::vector<std::string>& environment = {});
+
 /// A program of ours started for a test that serves on a free loopback port ("--listen
 /// 127.0.0.1:0") and logs "listening on 127.0.0.1:<port>"; its output goes to a log file that
 /// tests can read. The destructor stops it.
@@ -27,8 +32,11 @@ public:
     /// Sends SIGTERM and waits; returns the exit status (or -signal), -1000 if it had to be killed.
     int stop(std::chrono::milliseconds grace = std::chrono::seconds(15));
 
-    /// Kills it with SIGKILL (no chance to clean up, as in a crash) and waits for it.
-    void kill_hard();
+    /// SIGKILL: no clean shutdown (a machine that dies). Waits until the process is gone.
+    void kill();
+
+    /// Sends a signal as it is (SIGSTOP, SIGCONT, ...).
+    void send_signal(int signal);
 
     /// Everything the server logged so far.
     std::string log() const;

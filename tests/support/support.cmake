@@ -8,6 +8,7 @@ add_library(universe_test_support STATIC
     support/marathon_emulator.cpp
     support/mesos_emulator.cpp
     support/repo_server.cpp
+    support/server_process.cpp
 )
 target_include_directories(universe_test_support PUBLIC ${PROJECT_SOURCE_DIR})
 # test_paths.h needs these; PRIVATE because test executables get them from universe_test_main.
@@ -42,3 +43,29 @@ target_include_directories(universe_test_jwt PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(universe_test_jwt
     PUBLIC nlohmann_json::nlohmann_json
     PRIVATE OpenSSL::Crypto universe_warnings)
+
+# Real ZooKeeper servers for tests (Debian's `zookeeper` package: the jars in /usr/share/java,
+# their dependencies named in zookeeper.jar's manifest). scripts/setup installs it; the tests
+# that need it never skip.
+find_program(UNIVERSE_JAVA java)
+find_file(UNIVERSE_ZOOKEEPER_JAR zookeeper.jar PATHS /usr/share/java NO_DEFAULT_PATH)
+if(NOT UNIVERSE_JAVA OR NOT UNIVERSE_ZOOKEEPER_JAR)
+    message(FATAL_ERROR "The tests need ZooKeeper (java and /usr/share/java/zookeeper.jar): run "
+                        "scripts/setup, or apt-get install zookeeper")
+endif()
+set(universe_zookeeper_classpath "${UNIVERSE_ZOOKEEPER_JAR}")
+find_file(UNIVERSE_SLF4J_SIMPLE_JAR slf4j-simple.jar PATHS /usr/share/java NO_DEFAULT_PATH)
+if(UNIVERSE_SLF4J_SIMPLE_JAR)
+    string(APPEND universe_zookeeper_classpath ":${UNIVERSE_SLF4J_SIMPLE_JAR}")
+endif()
+add_library(universe_zookeeper_support STATIC support/zookeeper_process.cpp)
+target_include_directories(universe_zookeeper_support PUBLIC ${PROJECT_SOURCE_DIR})
+target_compile_definitions(universe_zookeeper_support PRIVATE
+    UNIVERSE_JAVA="${UNIVERSE_JAVA}"
+    UNIVERSE_ZOOKEEPER_CLASSPATH="${universe_zookeeper_classpath}")
+target_link_libraries(universe_zookeeper_support PUBLIC universe_test_support
+                                                 PRIVATE universe_warnings)
+
+# One ZooKeeper for a whole ctest run of the end-to-end suites on ZooKeeper (a ctest fixture).
+add_executable(zookeeper-fixture support/zookeeper_fixture_main.cpp)
+target_link_libraries(zookeeper-fixture PRIVATE universe_zookeeper_support universe_warnings)
