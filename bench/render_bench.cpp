@@ -82,7 +82,7 @@ TreeResult run_tree(const fs::path& tree, int iterations, int warmup,
     for (std::size_t p = 0; p < content->packages.size(); ++p) {
         const auto& package = content->packages[p];
         const std::string& id = ids[p];
-        cosmos::app::SelectedPackage selected{&package, content->uri, catalog};
+        cosmos::app::SelectedPackage selected{&package, content->uri, catalog, "bench"};
         const auto options = cosmos::core::Json::object();
 
         // Which path this revision takes: the first render decides (and is timed).

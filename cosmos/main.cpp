@@ -89,7 +89,7 @@ std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args.front() == "migrate") {
-        Logger migrate_logger(Level::kWarn);
+        cosmos::ServerLog migrate_logger(Level::kWarn);
         return cosmos::run_migrate({args.begin() + 1, args.end()}, [&](int level, const auto& m) {
             migrate_logger.log(static_cast<Level>(level), "%s", m.c_str());
         });
@@ -158,13 +158,15 @@ int main(int argc, char** argv) {
             });
         if (config.repositories_file && stores.repositories().list() != defaults) {
             // The file seeds a fresh store only; the stored list (changed through the API) wins.
+            const std::string holder = config.zookeeper_uri
+                                           ? "shared state in ZooKeeper " + *config.zookeeper_uri
+                                           : "data directory " + config.data_dir;
             logger.log(Level::kWarn,
                        "--repositories-file %s was not applied: the %s already has a repository "
                        "list, which is kept (change it with /package/repository/add and /delete, "
-                       "or start on an empty one)",
-                       config.repositories_file->c_str(),
-                       config.zookeeper_uri ? "shared state in ZooKeeper"
-                                            : ("data directory " + config.data_dir).c_str());
+                       "or start on an empty %s)",
+                       config.repositories_file->c_str(), holder.c_str(),
+                       config.zookeeper_uri ? "ZooKeeper path" : "--data-dir");
         }
 
         cosmos::app::RepositoryConfig repo_config;
@@ -236,6 +238,7 @@ int main(int argc, char** argv) {
         cosmos::http::Router router;
         cosmos::http::register_routes(router, context);
         auto ui = cosmos::http::embedded_ui(codec.gzip);
+        if (auto check = auth->ui_check()) ui->set_authorize(std::move(*check));
         cosmos::http::register_ui_routes(router, *ui);
         if (auto guard = auth->guard()) router.set_guard(std::move(*guard));
         router.set_observer([&](const cosmos::http::RequestRecord& r) {

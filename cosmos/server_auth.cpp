@@ -107,4 +107,14 @@ std::optional<http::Router::Guard> ServerAuth::guard() const {
     return http::access_guard(*authenticator_);
 }
 
+std::optional<std::function<void(const http::HttpRequest&)>> ServerAuth::ui_check() const {
+    if (!authenticator_) return std::nullopt;
+    const app::Authenticator& authenticator = *authenticator_;
+    return [&authenticator](const http::HttpRequest& request) {
+        auto token = http::browser_token(request);
+        authenticator.authorize(token ? std::optional<std::string_view>(*token) : std::nullopt,
+                                app::Role::kRead);
+    };
+}
+
 }  // namespace cosmos

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,10 @@ public:
 
     /// The router guard, when authentication is on. Valid while this object lives.
     std::optional<http::Router::Guard> guard() const;
+
+    /// The web UI's check (UiAssets::set_authorize), when authentication is on: the read role,
+    /// from the Authorization header or the UI's cookie. Valid while this object lives.
+    std::optional<std::function<void(const http::HttpRequest&)>> ui_check() const;
 
     /// Lines to log at start-up: what is on, or a warning.
     const std::vector<std::string>& notices() const { return notices_; }

@@ -192,7 +192,7 @@ std::string server_usage() {
     for (const auto& o : options()) {
         std::string name = "--" + std::string(o.flag) + (o.flag_only ? "" : " VALUE");
         out += "  " + name;
-        out.append(std::max<std::size_t>(2, 30 - name.size()), ' ');
+        out.append(name.size() < 34 ? 36 - name.size() : 2, ' ');
         out += std::string(o.env) + "\n      " + o.help + "\n";
     }
     return out;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <random>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "cosmos/core/error.h"
@@ -317,6 +318,18 @@ bool ZooKeeperStore::wait_connected(std::chrono::steady_clock::time_point deadli
     return left.count() > 0 && client_->wait_connected(left);
 }
 
+ZkReply ZooKeeperStore::read_when_connected(std::chrono::steady_clock::time_point deadline,
+                                            const std::function<ZkReply()>& read) {
+    // A read is safe to repeat: after a lost connection the first one may still fail while the
+    // client notices, so it is tried again until it answers or the deadline passes.
+    ZkReply reply = read();
+    while (reply.connection_error() && wait_connected(deadline)) {
+        reply = read();
+        if (reply.connection_error()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return reply;
+}
+
 std::string ZooKeeperStore::encode_list(const std::vector<app::RepositoryRef>& list) const {
     core::Json array = core::Json::array();
     for (const auto& r : list)
@@ -470,7 +483,7 @@ std::vector<app::RepositoryRef> ZooKeeperStore::update(
             // The write may or may not have happened: look before doing anything else.
             log_unknown_outcome(list_path_, written);
             if (!wait_connected(deadline)) fail(written, "write", list_path_);
-            auto now = client_->get(list_path_);
+            auto now = read_when_connected(deadline, [&] { return client_->get(list_path_); });
             if (!now.ok()) fail(now, "read", list_path_);
             if (now.data == data) {
                 written = now;
@@ -568,7 +581,8 @@ std::int64_t ZooKeeperStore::record(const app::OperationRecord& record) {
             // look for this write's name first (it carries the write id).
             log_unknown_outcome(history_path_, created);
             if (!wait_connected(deadline)) fail(created, "create a record in", history_path_);
-            auto kids = client_->children(history_path_);
+            auto kids =
+                read_when_connected(deadline, [&] { return client_->children(history_path_); });
             if (!kids.ok()) fail(kids, "list", history_path_);
             for (const auto& name : kids.children) {
                 if (name.compare(0, prefix.size(), prefix) == 0) {
@@ -779,7 +793,7 @@ void ZooKeeperStore::put(const app::LocalPackage& package, bool replace) {
         if (written.connection_error()) {
             log_unknown_outcome(path, written);
             if (!wait_connected(deadline)) fail(written, "write", path);
-            auto now = client_->get(packages_path_);
+            auto now = read_when_connected(deadline, [&] { return client_->get(packages_path_); });
             if (!now.ok()) fail(now, "read", packages_path_);
             if (now.data != mark) {
                 if (now.stat.version == guard.stat.version) continue;  // not applied
@@ -828,7 +842,7 @@ bool ZooKeeperStore::remove(const std::string& name, const std::string& version)
                                        ZkOp::remove(path, record.stat.version)});
         if (written.connection_error()) {
             if (!wait_connected(deadline)) fail(written, "delete", path);
-            auto now = client_->get(packages_path_);
+            auto now = read_when_connected(deadline, [&] { return client_->get(packages_path_); });
             if (!now.ok()) fail(now, "read", packages_path_);
             if (now.data != mark) continue;  // not applied, or another change: check again
         } else if (written.bad_version() || written.no_node()) {

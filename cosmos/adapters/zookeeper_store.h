@@ -173,6 +173,8 @@ private:
     void mirror_packages(const std::map<std::string, CachedPackage>& before,
                          const std::map<std::string, CachedPackage>& after);
     void note_change(std::int64_t mtime_ms);
+    ZkReply read_when_connected(std::chrono::steady_clock::time_point deadline,
+                                const std::function<ZkReply()>& read);
     bool wait_connected(std::chrono::steady_clock::time_point deadline);
     void log_unknown_outcome(const std::string& path, const ZkReply& reply) const;
 

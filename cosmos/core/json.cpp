@@ -76,13 +76,6 @@ public:
                     frame.index->emplace(members[i].first, i);
             }
             slot_ = &members.back().second;
-            if (frame.keys) {
-                frame.keys->emplace(k, at);
-            } else if (members.size() > kIndexedObject) {
-                frame.keys = std::make_unique<std::unordered_map<std::string, std::size_t>>();
-                for (std::size_t i = 0; i < members.size(); ++i)
-                    frame.keys->emplace(members[i].first, i);
-            }
         }
         pending_key_ = std::move(k);
         return true;
@@ -256,230 +249,232 @@ std::string depth_message(std::string_view text) {
     }
     return "arrays and objects nest deeper than " + std::to_string(kMaxJsonDepth) +
            " levels at line " + std::to_string(line) + ", column " + std::to_string(column);
-    // The fast path of parse_document(): simdjson checks the text and lays it out on a tape, which
-    // is then copied into a Json with DocumentBuilder's rules for duplicate keys. Both parsers take
-    // exactly RFC 8259 JSON in UTF-8. Where their results could differ, convert() gives up and
-    // nlohmann's parser decides, with its own error messages: text simdjson refuses (also nesting
-    // deeper than its limit and integers beyond 64 bits), and any text holding the integer -0 (a
-    // signed zero for nlohmann, an unsigned one for simdjson).
-    class TapeConverter {
-    public:
-        explicit TapeConverter(Json& root) : root_(root) {}
+}
 
-        bool convert(simdjson::dom::element element) { return convert(element, root_); }
-        std::vector<DuplicateKey> duplicates() const { return report_duplicates(root_, pending_); }
+// The fast path of parse_document(): simdjson checks the text and lays it out on a tape, which
+// is then copied into a Json with DocumentBuilder's rules for duplicate keys. Both parsers take
+// exactly RFC 8259 JSON in UTF-8. Where their results could differ, convert() gives up and
+// nlohmann's parser decides, with its own error messages: text simdjson refuses (also nesting
+// deeper than its limit and integers beyond 64 bits), and any text holding the integer -0 (a
+// signed zero for nlohmann, an unsigned one for simdjson).
+class TapeConverter {
+public:
+    explicit TapeConverter(Json& root) : root_(root) {}
 
-    private:
-        // One step of the path to the value being converted, for duplicate-key pointers.
-        struct Step {
-            std::string_view key;  // empty for an array index
-            std::size_t index = 0;
-            bool is_key = false;
-        };
+    bool convert(simdjson::dom::element element) { return convert(element, root_); }
+    std::vector<DuplicateKey> duplicates() const { return report_duplicates(root_, pending_); }
 
-        bool convert(simdjson::dom::element element, Json& out) {
-            using Type = simdjson::dom::element_type;
-            const Type type = element.type();
-            // Deeper than parse_json allows: the slow path refuses it, naming where.
-            if ((type == Type::OBJECT || type == Type::ARRAY) && path_.size() >= kMaxJsonDepth) {
-                return false;
-            }
-            switch (type) {
-                case Type::OBJECT:
-                    return convert_object(element.get_object().value_unsafe(), out);
-                case Type::ARRAY: {
-                    out = Json::array();
-                    auto& items = out.get_ref<Json::array_t&>();
-                    simdjson::dom::array array = element.get_array().value_unsafe();
-                    items.reserve(array.size());
-                    std::size_t i = 0;
-                    for (simdjson::dom::element item : array) {
-                        path_.push_back({{}, i++, false});
-                        items.emplace_back();
-                        if (!convert(item, items.back())) return false;
-                        path_.pop_back();
-                    }
-                    return true;
-                }
-                case Type::STRING: {
-                    std::string_view text = element.get_string().value_unsafe();
-                    out = std::string(text);
-                    return true;
-                }
-                case Type::INT64: {
-                    std::int64_t v = element.get_int64().value_unsafe();
-                    // nlohmann reads every integer without a sign as unsigned.
-                    if (v >= 0) {
-                        out = static_cast<std::uint64_t>(v);
-                    } else {
-                        out = v;
-                    }
-                    return true;
-                }
-                case Type::UINT64:
-                    out = element.get_uint64().value_unsafe();
-                    return true;
-                case Type::DOUBLE:
-                    out = element.get_double().value_unsafe();
-                    return true;
-                case Type::BOOL:
-                    out = element.get_bool().value_unsafe();
-                    return true;
-                case Type::NULL_VALUE:
-                    out = nullptr;
-                    return true;
-            }
+private:
+    // One step of the path to the value being converted, for duplicate-key pointers.
+    struct Step {
+        std::string_view key;  // empty for an array index
+        std::size_t index = 0;
+        bool is_key = false;
+    };
+
+    bool convert(simdjson::dom::element element, Json& out) {
+        using Type = simdjson::dom::element_type;
+        const Type type = element.type();
+        // Deeper than parse_json allows: the slow path refuses it, naming where.
+        if ((type == Type::OBJECT || type == Type::ARRAY) && path_.size() >= kMaxJsonDepth) {
             return false;
         }
-
-        bool convert_object(simdjson::dom::object object, Json& out) {
-            out = Json::object();
-            auto& members = static_cast<Json::object_t::Container&>(out.get_ref<Json::object_t&>());
-            const std::size_t size = object.size();
-            members.reserve(size);
-            // Keys point into the parser's strings, which outlive this call.
-            std::optional<std::unordered_map<std::string_view, std::size_t>> index;
-            if (size > kIndexedObject) index.emplace(size * 2);
-            for (auto field : object) {
-                std::string_view key = field.key;
-                std::size_t at = members.size();
-                if (index) {
-                    if (auto it = index->find(key); it != index->end()) at = it->second;
+        switch (type) {
+            case Type::OBJECT:
+                return convert_object(element.get_object().value_unsafe(), out);
+            case Type::ARRAY: {
+                out = Json::array();
+                auto& items = out.get_ref<Json::array_t&>();
+                simdjson::dom::array array = element.get_array().value_unsafe();
+                items.reserve(array.size());
+                std::size_t i = 0;
+                for (simdjson::dom::element item : array) {
+                    path_.push_back({{}, i++, false});
+                    items.emplace_back();
+                    if (!convert(item, items.back())) return false;
+                    path_.pop_back();
+                }
+                return true;
+            }
+            case Type::STRING: {
+                std::string_view text = element.get_string().value_unsafe();
+                out = std::string(text);
+                return true;
+            }
+            case Type::INT64: {
+                std::int64_t v = element.get_int64().value_unsafe();
+                // nlohmann reads every integer without a sign as unsigned.
+                if (v >= 0) {
+                    out = static_cast<std::uint64_t>(v);
                 } else {
-                    for (std::size_t i = 0; i < members.size(); ++i) {
-                        if (members[i].first == key) {
-                            at = i;
-                            break;
-                        }
-                    }
+                    out = v;
                 }
-                Json* slot;
-                if (at < members.size()) {
-                    pending_.push_back({pointer_to(key), std::move(members[at].second)});
-                    slot = &members[at].second;  // the first position keeps the last value
-                } else {
-                    members.emplace_back(std::string(key), nullptr);
-                    if (index) index->emplace(key, at);
-                    slot = &members.back().second;
-                }
-                path_.push_back({key, 0, true});
-                if (!convert(field.value, *slot)) return false;
-                path_.pop_back();
+                return true;
             }
-            return true;
-        }
-
-        std::string pointer_to(std::string_view key) const {
-            std::string out;
-            for (const auto& step : path_) {
-                out += '/';
-                out += step.is_key ? escape_pointer_token(step.key) : std::to_string(step.index);
-            }
-            return out + "/" + escape_pointer_token(key);
-        }
-
-        static constexpr std::size_t kIndexedObject = 8;
-        Json& root_;
-        std::vector<Step> path_;
-        std::vector<ReplacedValue> pending_;
-    };
-
-    // Texts up to this size go through simdjson. Its parser needs about 14 bytes per byte of text,
-    // so one parser per thread is kept for texts up to kKeptParserBytes and larger ones get their
-    // own; beyond kFastParseBytes nlohmann's parser (about 4 bytes per byte) is used.
-    constexpr std::size_t kKeptParserBytes = 256u << 10;
-    constexpr std::size_t kFastParseBytes = 4u << 20;
-
-    // A simdjson parser for a text of the given size: this thread's, or for a large text one of its
-    // own, freed with it.
-    class FastParser {
-    public:
-        explicit FastParser(std::size_t size)
-            : parser_(size <= kKeptParserBytes ? &kept() : &own_.emplace()) {}
-        simdjson::dom::parser& operator*() { return *parser_; }
-
-    private:
-        static simdjson::dom::parser& kept() {
-            thread_local simdjson::dom::parser parser;
-            return parser;
-        }
-        std::optional<simdjson::dom::parser> own_;
-        simdjson::dom::parser* parser_;
-    };
-
-    // Whether text holds -0 as an integer (outside strings): a signed integer for nlohmann, an
-    // unsigned one for simdjson. "-0.5" or "-0e1" are doubles for both.
-    bool has_integer_negative_zero(std::string_view text) {
-        std::size_t scanned = 0;
-        bool in_string = false;
-        for (std::size_t at = text.find("-0"); at != std::string_view::npos;
-             at = text.find("-0", at + 1)) {
-            char next = at + 2 < text.size() ? text[at + 2] : '\0';
-            if (next == '.' || next == 'e' || next == 'E' || (next >= '0' && next <= '9')) continue;
-            // Strings are followed from where the last candidate left off.
-            while (scanned < at) {
-                char c = text[scanned++];
-                if (in_string) {
-                    if (c == '\\') {
-                        ++scanned;  // an escaped character never ends the string
-                    } else if (c == '"') {
-                        in_string = false;
-                    }
-                } else if (c == '"') {
-                    in_string = true;
-                }
-            }
-            if (scanned > at) continue;  // the '-' itself is escaped, so inside a string
-            if (!in_string) return true;
+            case Type::UINT64:
+                out = element.get_uint64().value_unsafe();
+                return true;
+            case Type::DOUBLE:
+                out = element.get_double().value_unsafe();
+                return true;
+            case Type::BOOL:
+                out = element.get_bool().value_unsafe();
+                return true;
+            case Type::NULL_VALUE:
+                out = nullptr;
+                return true;
         }
         return false;
     }
 
-    std::optional<ParsedDocument> parse_fast(std::string_view text) {
-        if (text.size() > kFastParseBytes || has_integer_negative_zero(text)) return std::nullopt;
-        FastParser parser(text.size());
-        simdjson::dom::element element;
-        if ((*parser).parse(text.data(), text.size(), true).get(element) != simdjson::SUCCESS) {
-            return std::nullopt;
+    bool convert_object(simdjson::dom::object object, Json& out) {
+        out = Json::object();
+        auto& members = static_cast<Json::object_t::Container&>(out.get_ref<Json::object_t&>());
+        const std::size_t size = object.size();
+        members.reserve(size);
+        // Keys point into the parser's strings, which outlive this call.
+        std::optional<std::unordered_map<std::string_view, std::size_t>> index;
+        if (size > kIndexedObject) index.emplace(size * 2);
+        for (auto field : object) {
+            std::string_view key = field.key;
+            std::size_t at = members.size();
+            if (index) {
+                if (auto it = index->find(key); it != index->end()) at = it->second;
+            } else {
+                for (std::size_t i = 0; i < members.size(); ++i) {
+                    if (members[i].first == key) {
+                        at = i;
+                        break;
+                    }
+                }
+            }
+            Json* slot;
+            if (at < members.size()) {
+                pending_.push_back({pointer_to(key), std::move(members[at].second)});
+                slot = &members[at].second;  // the first position keeps the last value
+            } else {
+                members.emplace_back(std::string(key), nullptr);
+                if (index) index->emplace(key, at);
+                slot = &members.back().second;
+            }
+            path_.push_back({key, 0, true});
+            if (!convert(field.value, *slot)) return false;
+            path_.pop_back();
         }
-        ParsedDocument doc;
-        TapeConverter converter(doc.value);
-        if (!converter.convert(element)) return std::nullopt;
-        doc.duplicates = converter.duplicates();
-        return doc;
+        return true;
     }
 
-    constexpr char kBase64Alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-    int base64_value(unsigned char c) {
-        if (c >= 'A' && c <= 'Z') return c - 'A';
-        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if (c >= '0' && c <= '9') return c - '0' + 52;
-        if (c == '+') return 62;
-        if (c == '/') return 63;
-        return -1;
+    std::string pointer_to(std::string_view key) const {
+        std::string out;
+        for (const auto& step : path_) {
+            out += '/';
+            out += step.is_key ? escape_pointer_token(step.key) : std::to_string(step.index);
+        }
+        return out + "/" + escape_pointer_token(key);
     }
 
-    // Whether any byte of x is below limit (at most 0x80), or equal to c ("Bit Twiddling Hacks":
-    // hasless, haszero). Borrows blur which byte it is, never whether there is one.
-    constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-    constexpr std::uint64_t kHighs = 0x8080808080808080ull;
+    static constexpr std::size_t kIndexedObject = 8;
+    Json& root_;
+    std::vector<Step> path_;
+    std::vector<ReplacedValue> pending_;
+};
 
-    inline std::uint64_t has_byte_below(std::uint64_t x, std::uint8_t limit) {
-        return (x - kOnes * limit) & ~x & kHighs;
-    }
+// Texts up to this size go through simdjson. Its parser needs about 14 bytes per byte of text,
+// so one parser per thread is kept for texts up to kKeptParserBytes and larger ones get their
+// own; beyond kFastParseBytes nlohmann's parser (about 4 bytes per byte) is used.
+constexpr std::size_t kKeptParserBytes = 256u << 10;
+constexpr std::size_t kFastParseBytes = 4u << 20;
 
-    inline std::uint64_t has_byte(std::uint64_t x, char c) {
-        return has_byte_below(x ^ (kOnes * static_cast<std::uint8_t>(c)), 1);
-    }
+// A simdjson parser for a text of the given size: this thread's, or for a large text one of its
+// own, freed with it.
+class FastParser {
+public:
+    explicit FastParser(std::size_t size)
+        : parser_(size <= kKeptParserBytes ? &kept() : &own_.emplace()) {}
+    simdjson::dom::parser& operator*() { return *parser_; }
 
-    // Python's json.dumps writes strings this way (with ensure_ascii); see append_json_escaped().
-    void append_python_string(std::string & out, const std::string& s) {
-        out.push_back('"');
-        append_json_escaped(out, s, true);
-        out.push_back('"');
+private:
+    static simdjson::dom::parser& kept() {
+        thread_local simdjson::dom::parser parser;
+        return parser;
     }
+    std::optional<simdjson::dom::parser> own_;
+    simdjson::dom::parser* parser_;
+};
+
+// Whether text holds -0 as an integer (outside strings): a signed integer for nlohmann, an
+// unsigned one for simdjson. "-0.5" or "-0e1" are doubles for both.
+bool has_integer_negative_zero(std::string_view text) {
+    std::size_t scanned = 0;
+    bool in_string = false;
+    for (std::size_t at = text.find("-0"); at != std::string_view::npos;
+         at = text.find("-0", at + 1)) {
+        char next = at + 2 < text.size() ? text[at + 2] : '\0';
+        if (next == '.' || next == 'e' || next == 'E' || (next >= '0' && next <= '9')) continue;
+        // Strings are followed from where the last candidate left off.
+        while (scanned < at) {
+            char c = text[scanned++];
+            if (in_string) {
+                if (c == '\\') {
+                    ++scanned;  // an escaped character never ends the string
+                } else if (c == '"') {
+                    in_string = false;
+                }
+            } else if (c == '"') {
+                in_string = true;
+            }
+        }
+        if (scanned > at) continue;  // the '-' itself is escaped, so inside a string
+        if (!in_string) return true;
+    }
+    return false;
+}
+
+std::optional<ParsedDocument> parse_fast(std::string_view text) {
+    if (text.size() > kFastParseBytes || has_integer_negative_zero(text)) return std::nullopt;
+    FastParser parser(text.size());
+    simdjson::dom::element element;
+    if ((*parser).parse(text.data(), text.size(), true).get(element) != simdjson::SUCCESS) {
+        return std::nullopt;
+    }
+    ParsedDocument doc;
+    TapeConverter converter(doc.value);
+    if (!converter.convert(element)) return std::nullopt;
+    doc.duplicates = converter.duplicates();
+    return doc;
+}
+
+constexpr char kBase64Alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int base64_value(unsigned char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+// Whether any byte of x is below limit (at most 0x80), or equal to c ("Bit Twiddling Hacks":
+// hasless, haszero). Borrows blur which byte it is, never whether there is one.
+constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+constexpr std::uint64_t kHighs = 0x8080808080808080ull;
+
+inline std::uint64_t has_byte_below(std::uint64_t x, std::uint8_t limit) {
+    return (x - kOnes * limit) & ~x & kHighs;
+}
+
+inline std::uint64_t has_byte(std::uint64_t x, char c) {
+    return has_byte_below(x ^ (kOnes * static_cast<std::uint8_t>(c)), 1);
+}
+
+// Python's json.dumps writes strings this way (with ensure_ascii); see append_json_escaped().
+void append_python_string(std::string& out, const std::string& s) {
+    out.push_back('"');
+    append_json_escaped(out, s, true);
+    out.push_back('"');
+}
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "cosmos/core/repo_serving.h"
+#include "cosmos/http/rpc.h"
 
 namespace cosmos::http {
 
@@ -18,6 +19,35 @@ constexpr std::string_view kShellPolicy =
     "frame-ancestors 'none'";
 // Compressing a few hundred bytes saves nothing.
 constexpr std::size_t kMinimumGzipBytes = 512;
+
+// Assets the sign-in page needs, open to anyone (they hold nothing about the catalog).
+bool public_asset(std::string_view path) {
+    return path == "js/signin.js" || path == "js/session.js" || path == "css/app.css" ||
+           path == "favicon.svg";
+}
+
+std::string html_escaped(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out.push_back(c);
+        }
+    }
+    return out;
+}
 
 HttpResponse redirect(int status, std::string location) {
     HttpResponse response;
@@ -61,11 +91,57 @@ HttpResponse UiAssets::serve(const HttpRequest& request) const {
     if (request.path.rfind(std::string(kUiPrefix) + "assets/", 0) == 0) {
         // Assets live under the current version only; anything else there is not a page.
         if (request.path.rfind(base_, 0) != 0) return HttpResponse{404, {}, {}};
-        auto it = assets_.find(request.path.substr(base_.size()));
+        std::string path = request.path.substr(base_.size());
+        auto it = assets_.find(path);
         if (it == assets_.end()) return HttpResponse{404, {}, {}};
+        // An asset a browser may not read is refused as the API refuses (a Cosmos error body).
+        if (authorize_ && !public_asset(path)) authorize_(request);
         entry = &it->second;
+    } else if (authorize_) {
+        try {
+            authorize_(request);
+        } catch (const core::Error& refusal) {
+            return sign_in_page(refusal);
+        }
     }
     return answer(*entry, request);
+}
+
+HttpResponse UiAssets::sign_in_page(const core::Error& refusal) const {
+    // The status and challenge of the API's answer, with a page a person can use.
+    HttpResponse response = error_response(refusal);
+    for (auto& header : response.headers) {
+        if (header.name == "Content-Type") header.value = "text/html; charset=utf-8";
+    }
+    response.headers.push_back({"Cache-Control", "no-store"});
+    response.headers.push_back({"X-Content-Type-Options", "nosniff"});
+    response.headers.push_back({"Content-Security-Policy", std::string(kShellPolicy)});
+    response.headers.push_back({"Referrer-Policy", "same-origin"});
+    response.body =
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<title>Sign in \xc2\xb7 Package catalog</title>\n"
+        "<link rel=\"icon\" href=\"" +
+        base_ +
+        "favicon.svg\">\n"
+        "<link rel=\"stylesheet\" href=\"" +
+        base_ +
+        "css/app.css\">\n"
+        "<script type=\"module\" src=\"" +
+        base_ +
+        "js/signin.js\"></script>\n"
+        "</head>\n<body>\n<main class=\"signin\">\n<h1>Sign in to the package catalog</h1>\n"
+        "<p>This server checks who is asking. Enter a token with at least the <strong>read"
+        "</strong> role; it is kept for this browser session only.</p>\n"
+        "<p class=\"signin-reason\" id=\"signin-reason\">" +
+        html_escaped(refusal.what()) +
+        "</p>\n<form id=\"signin-form\" class=\"signin-form\">\n"
+        "<label for=\"signin-token\">Token</label>\n"
+        "<input id=\"signin-token\" name=\"token\" type=\"password\" autocomplete=\"off\" "
+        "required>\n<button type=\"submit\" class=\"button primary\">Sign in</button>\n"
+        "<p class=\"signin-error\" id=\"signin-error\" role=\"alert\"></p>\n</form>\n</main>\n"
+        "</body>\n</html>\n";
+    return response;
 }
 
 HttpResponse UiAssets::answer(const Entry& entry, const HttpRequest& request) const {

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cosmos/core/error.h"
 #include "cosmos/http/message.h"
 #include "cosmos/http/router.h"
 
@@ -40,6 +41,16 @@ public:
     /// "/ui/assets/<version>/"
     const std::string& assets_base() const noexcept { return base_; }
 
+    /// Checks a request for the UI the way the router guard checks API calls, throwing
+    /// core::Error (401 or 403) when it may not read; see set_authorize().
+    using Authorize = std::function<void(const HttpRequest&)>;
+
+    /// With authentication on, every page and asset needs the read role (the Authorization
+    /// header, or the cookie the sign-in page sets: http::browser_token()). A page request
+    /// without it gets a sign-in page (401, or 403 for a token without the role) instead of the
+    /// shell; the sign-in page's own script, the stylesheet and the icon stay open.
+    void set_authorize(Authorize authorize) { authorize_ = std::move(authorize); }
+
     /// The answer to a GET or HEAD of a path under kUiPrefix.
     HttpResponse serve(const HttpRequest& request) const;
 
@@ -53,10 +64,12 @@ private:
     };
     Entry make_entry(UiFile file, std::string cache_control, const Compress& gzip) const;
     HttpResponse answer(const Entry& entry, const HttpRequest& request) const;
+    HttpResponse sign_in_page(const core::Error& refusal) const;
 
     std::string base_;
     Entry shell_;
     std::unordered_map<std::string, Entry> assets_;
+    Authorize authorize_;
 };
 
 /// GET / redirects to the catalog (/ui/); GET /ui redirects to /ui/; GET and HEAD of every path

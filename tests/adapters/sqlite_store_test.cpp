@@ -365,7 +365,7 @@ TEST_CASE("a version 1 database keeps its content, with the body moved last",
     auto path = dir.file("v1.db");
     const std::string body = all_bytes();
     {
-        // The tables of schema version 1 that opening reads, with a stored body.
+        // The tables of schema version 1, with a stored body.
         SQLite::Database raw(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         raw.exec(R"sql(
             CREATE TABLE repositories (position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
@@ -373,6 +373,17 @@ TEST_CASE("a version 1 database keeps its content, with the body moved last",
             CREATE TABLE repository_content (uri TEXT PRIMARY KEY, body BLOB NOT NULL,
                                              media_type TEXT NOT NULL,
                                              fetched_at INTEGER NOT NULL, etag TEXT);
+            CREATE TABLE operations (id INTEGER PRIMARY KEY AUTOINCREMENT,
+                                     operation TEXT NOT NULL, package_name TEXT NOT NULL,
+                                     package_version TEXT NOT NULL, app_id TEXT NOT NULL,
+                                     options TEXT NOT NULL, app_sha256 TEXT NOT NULL,
+                                     outcome TEXT NOT NULL, error TEXT, time_ms INTEGER NOT NULL);
+            CREATE TABLE local_packages (name TEXT NOT NULL, version TEXT NOT NULL,
+                                         release_version INTEGER NOT NULL,
+                                         definition TEXT NOT NULL, sha256 TEXT NOT NULL,
+                                         status TEXT NOT NULL, error TEXT,
+                                         added_at_ms INTEGER NOT NULL,
+                                         PRIMARY KEY (name, version));
             INSERT INTO repositories VALUES (0, 'Universe', 'https://example.com/repo');
             PRAGMA user_version = 1;
         )sql");

@@ -55,7 +55,7 @@ struct Fixture {
             std::vector<std::shared_ptr<const cosmos::core::RepositoryContent>>{content});
     }
     cosmos::app::SelectedPackage selected(std::size_t i) const {
-        return {&content->packages[i], content->uri, catalog};
+        return {&content->packages[i], content->uri, catalog, "repo"};
     }
 };
 

@@ -101,7 +101,7 @@ TEST_CASE("a repository removed while a refresh runs leaves the catalog", "[app]
     CHECK(names(*service.catalog()) == std::vector<std::string>{"pkg-a"});
 }
 
-TEST_CASE("an add makes one attempt within its own timeout; refreshes keep their retries",
+TEST_CASE("an add makes one attempt within its own timeout, and refreshes keep their retries",
           "[app][repository]") {
     // Fails every call as a timeout and records what it was asked.
     class TimingOut : public cosmos::app::HttpClient {

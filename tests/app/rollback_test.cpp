@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cosmos/adapters/gzip_codec.h"
+#include "cosmos/app/job_runner.h"
 #include "cosmos/app/service_manager.h"
 #include "cosmos/core/app_id.h"
 #include "cosmos/core/error.h"
@@ -122,7 +123,10 @@ struct World {
     MemoryOperationStore records;
     cosmos::app::RepositoryService repositories{repository_store, no_network, clock,
                                                 repository_config()};
-    cosmos::app::ServiceManager services{repositories, marathon, records, clock, service_config()};
+    MemoryJobStore job_store;
+    cosmos::app::JobRunner jobs{job_store, clock};
+    cosmos::app::ServiceManager services{repositories, marathon, records,
+                                         clock,        jobs,     service_config()};
 
     World() {
         repositories.refresh();

@@ -73,3 +73,8 @@ foreach(suite test_e2e_catalog test_e2e_install test_e2e_publish)
                    ENVIRONMENT "UNIVERSE_TEST_ZOOKEEPER=${universe_zookeeper_fixture}")
     add_dependencies(${suite} zookeeper-fixture)
 endforeach()
+# The crash test again, with the shared state in ZooKeeper (label "slow" as well).
+catch_discover_tests(test_e2e_crash TEST_SPEC "crash:*" TEST_PREFIX "test_e2e_crash_zk:"
+    PROPERTIES TIMEOUT 1800 LABELS slow FIXTURES_REQUIRED zookeeper
+               ENVIRONMENT "UNIVERSE_TEST_ZOOKEEPER=${universe_zookeeper_fixture}")
+add_dependencies(test_e2e_crash zookeeper-fixture)

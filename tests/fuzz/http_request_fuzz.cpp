@@ -27,6 +27,7 @@
 #include "cosmos/adapters/bundle_file.h"
 #include "cosmos/adapters/digest.h"
 #include "cosmos/adapters/gzip_codec.h"
+#include "cosmos/app/job_runner.h"
 #include "cosmos/app/publish_service.h"
 #include "cosmos/app/repository_service.h"
 #include "cosmos/app/service_manager.h"
@@ -291,6 +292,8 @@ struct Server {
     core::Codec codec{[](std::string_view b) { return adapters::gzip_compress(b); },
                       [](std::string_view b) { return adapters::gzip_decompress(b, 64u << 20); }};
     std::unique_ptr<app::RepositoryService> repositories;
+    universe_test::MemoryJobStore job_store;
+    std::unique_ptr<app::JobRunner> jobs;
     std::unique_ptr<app::ServiceManager> services;
     std::unique_ptr<app::PublishService> publish;
     http::Metrics metrics;
@@ -319,8 +322,9 @@ struct Server {
         service_config.sha256 = [](std::string_view b) { return adapters::sha256_hex(b); };
         service_config.sdk_poll_interval = std::chrono::milliseconds(1);
         service_config.sdk_max_polls = 2;
+        jobs = std::make_unique<app::JobRunner>(job_store, clock);
         services = std::make_unique<app::ServiceManager>(*repositories, cluster, operations, clock,
-                                                         service_config);
+                                                         *jobs, service_config);
 
         adapters::ZipLimits limits;
         limits.max_entries = 100;

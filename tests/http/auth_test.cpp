@@ -166,3 +166,44 @@ TEST_CASE("auth: the guard answers 401 and 403 with Cosmos error bodies", "[http
     CHECK(not_found.status == 404);
     CHECK(not_found.body.empty());
 }
+
+TEST_CASE("auth: the UI's cookie counts for /package/resource and nowhere else in the API",
+          "[http][auth]") {
+    using cosmos::http::browser_token;
+    HttpRequest r = with_authorization(std::nullopt);
+    CHECK_FALSE(browser_token(r));
+    r.headers.push_back({"Cookie", "theme=dark; cosmos_token=a%20b%3Bc ; other=1"});
+    CHECK(browser_token(r) == std::optional<std::string>("a b;c"));
+    // The header wins over the cookie.
+    HttpRequest both = with_authorization("token=header");
+    both.headers.push_back({"Cookie", "cosmos_token=cookie"});
+    CHECK(browser_token(both) == std::optional<std::string>("header"));
+    // Another cookie whose name ends the same way is not it.
+    HttpRequest other = with_authorization(std::nullopt);
+    other.headers.push_back({"Cookie", "not_cosmos_token=x"});
+    CHECK_FALSE(browser_token(other));
+
+    Server server;
+    cosmos::app::AuthTable table;
+    table.token_digests[cosmos::adapters::sha256_hex("reader")] = Role::kRead;
+    universe_test::FixedClock clock;
+    cosmos::app::Authenticator authenticator(
+        table, [](std::string_view b) { return cosmos::adapters::sha256_hex(b); }, nullptr, clock);
+    server.router.set_guard(cosmos::http::access_guard(authenticator));
+
+    // /package/resource: the cookie passes the guard (the route then refuses the missing url).
+    HttpRequest resource;
+    resource.method = "GET";
+    resource.path = "/package/resource";
+    resource.headers.push_back({"Cookie", "cosmos_token=reader"});
+    auto passed = server.router.handle(resource);
+    CHECK(passed.status != 401);
+    CHECK(passed.status != 403);
+    resource.headers[0].value = "cosmos_token=wrong";
+    CHECK(server.router.handle(resource).status == 401);
+
+    // Any other API route ignores it: a page elsewhere cannot call them with the cookie.
+    HttpRequest capabilities = with_authorization(std::nullopt);
+    capabilities.headers.push_back({"Cookie", "cosmos_token=reader"});
+    CHECK(server.router.handle(capabilities).status == 401);
+}

@@ -9,6 +9,9 @@
 
 #include "cosmos/adapters/digest.h"
 #include "cosmos/adapters/gzip_codec.h"
+#include "cosmos/core/error.h"
+#include "cosmos/http/auth.h"
+#include "cosmos/http/media_types.h"
 #include "cosmos/http/ui_embedded.h"
 #include "web/embedded_web.h"
 
@@ -246,4 +249,48 @@ TEST_CASE("ui: small files and incompressible ones are served as they are", "[ht
         CHECK(r.body == f.body);
         CHECK(header(r, "ETag") == "\"" + f.digest + "\"");
     }
+}
+
+TEST_CASE("ui: with authentication on, a browser without a token gets a sign-in page",
+          "[http][ui][auth]") {
+    Server server;
+    // The check main installs: read, from the header or the UI's cookie (here: one token).
+    server.ui->set_authorize([](const HttpRequest& r) {
+        auto token = browser_token(r);
+        if (!token) throw cosmos::core::authentication_required();
+        if (*token != "reader") throw cosmos::core::authentication_failed("unknown token");
+    });
+
+    auto page = server(get("/ui/package/kafka", {{"Accept", "text/html"}}));
+    CHECK(page.status == 401);
+    CHECK(header(page, "WWW-Authenticate") == "acsjwt");
+    CHECK(header(page, "Content-Type") == "text/html; charset=utf-8");
+    CHECK(header(page, "Cache-Control") == "no-store");
+    CHECK_FALSE(header(page, "Content-Security-Policy").empty());
+    CHECK(page.body.find("<form id=\"signin-form\"") != std::string::npos);
+    CHECK(page.body.find(asset_url(*server.ui, "js/signin.js")) != std::string::npos);
+    CHECK(page.body.find("Authentication required") != std::string::npos);
+
+    // A wrong cookie: 401 again, saying why, never echoing the token.
+    auto wrong = server(get("/ui/", {{"Cookie", "cosmos_token=guess%3Cscript%3E"}}));
+    CHECK(wrong.status == 401);
+    CHECK(wrong.body.find("Authentication failed: unknown token") != std::string::npos);
+    CHECK(wrong.body.find("guess") == std::string::npos);
+
+    // The sign-in page's script, its stylesheet and the icon are open; other assets are not.
+    for (const char* open : {"js/signin.js", "js/session.js", "css/app.css", "favicon.svg"}) {
+        INFO(open);
+        CHECK(server(get(asset_url(*server.ui, open))).status == 200);
+    }
+    auto closed = server(get(asset_url(*server.ui, "js/app.js")));
+    CHECK(closed.status == 401);
+    CHECK(header(closed, "Content-Type") == std::string(cosmos::http::kErrorType));
+
+    // With the token (header or cookie), the shell and every asset are served as before.
+    CHECK(server(get("/ui/package/kafka", {{"Cookie", "cosmos_token=reader"}})).status == 200);
+    auto shell = server(get("/ui/", {{"Authorization", "token=reader"}}));
+    CHECK(shell.status == 200);
+    CHECK(shell.body.find("signin-form") == std::string::npos);
+    CHECK(server(get(asset_url(*server.ui, "js/app.js"), {{"Cookie", "cosmos_token=reader"}}))
+              .status == 200);
 }

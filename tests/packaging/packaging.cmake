@@ -1,4 +1,4 @@
-# The Debian package and its systemd unit (cmake/packaging.cmake, scripts/debian).
+# The Debian package and its systemd unit (scripts/debian/packaging.cmake).
 add_test(NAME packaging_systemd_unit_verify
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/verify_unit.sh
                  ${PROJECT_SOURCE_DIR}/scripts/debian/cosmos-server.service

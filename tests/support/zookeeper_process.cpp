@@ -137,6 +137,13 @@ ZooKeeperProcess::~ZooKeeperProcess() {
 }
 
 void ZooKeeperProcess::launch(Member& member) {
+    if (::access(UNIVERSE_JAVA, X_OK) != 0 ||
+        ::access(UNIVERSE_ZOOKEEPER_CLASSPATH_FIRST, R_OK) != 0) {
+        throw std::runtime_error(std::string("ZooKeeper is not installed (") + UNIVERSE_JAVA +
+                                 " or " + UNIVERSE_ZOOKEEPER_CLASSPATH_FIRST +
+                                 " is missing): run scripts/setup --tests, or apt-get install "
+                                 "zookeeper, and configure the build again");
+    }
     const std::string main_class = members_.size() > 1
                                        ? "org.apache.zookeeper.server.quorum.QuorumPeerMain"
                                        : "org.apache.zookeeper.server.ZooKeeperServerMain";

@@ -10,6 +10,7 @@ icon downloads through /package/resource, which fail when the machine is offline
 
 import base64
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -139,10 +140,15 @@ def media(base, version):
 class Stack:
     """cosmos-server on the catalog repository in front of the emulators, for one test."""
 
-    def __init__(self, paths, name, token=None, synthetic=0):
+    def __init__(self, paths, name, token=None, synthetic=0, server_tokens=None):
         self.paths = paths
         self.name = name
         self.synthetic = synthetic
+        # With server_tokens ({role: token}), cosmos-server checks tokens (--auth-file) and the
+        # stack's own calls use the most powerful one given.
+        self.server_tokens = server_tokens or {}
+        self.rpc_token = next((self.server_tokens[r] for r in ('admin', 'publish', 'install', 'read')
+                               if r in self.server_tokens), None)
         self.dir = tempfile.mkdtemp(prefix=f'ui-{name}-')
         self.processes = []
         try:
@@ -167,9 +173,16 @@ class Stack:
         repositories = os.path.join(self.dir, 'repositories.json')
         with open(repositories, 'w') as f:
             json.dump(listed, f)
+        auth = []
+        if self.server_tokens:
+            auth_file = os.path.join(self.dir, 'auth.txt')
+            with open(auth_file, 'w') as f:
+                for role, secret in self.server_tokens.items():
+                    f.write(f'{role} sha256:{hashlib.sha256(secret.encode()).hexdigest()}\n')
+            auth = ['--auth-file', auth_file]
         self.server = self._start([
             paths.server, '--listen', '127.0.0.1:0', '--data-dir', os.path.join(self.dir, 'data'),
-            '--repositories-file', repositories,
+            '--repositories-file', repositories, *auth,
             '--marathon-uri', self.marathon_url, '--mesos-uri', self.mesos_url,
             '--admin-router-uri', self.mesos_url,
             # Icons point at the internet: fail fast when it is out of reach.
@@ -225,8 +238,10 @@ class Stack:
 
     def rpc(self, name, body, expect=200):
         path, request, response, version = RPC[name]
-        req = urllib.request.Request(self.url + path, data=json.dumps(body).encode(), method='POST', headers={
-            'Content-Type': media(request, 'v1'), 'Accept': media(response, version)})
+        headers = {'Content-Type': media(request, 'v1'), 'Accept': media(response, version)}
+        if self.rpc_token:
+            headers['Authorization'] = f'token={self.rpc_token}'
+        req = urllib.request.Request(self.url + path, data=json.dumps(body).encode(), method='POST', headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=30) as r:
                 status, text = r.status, r.read().decode()
@@ -412,12 +427,12 @@ class Browser:
 
 
 @contextlib.contextmanager
-def session(paths, name, token=None, width=1280, height=900, synthetic=0):
+def session(paths, name, token=None, width=1280, height=900, synthetic=0, server_tokens=None):
     """A stack and a browser for one test; the browser's console is checked at the end."""
     stale = os.path.join(paths.screenshots, f'{name}-failure.png')
     if os.path.exists(stale):
         os.remove(stale)
-    stack = Stack(paths, name, token=token, synthetic=synthetic)
+    stack = Stack(paths, name, token=token, synthetic=synthetic, server_tokens=server_tokens)
     browser = None
     try:
         browser = Browser(paths, stack.url, name, width, height)

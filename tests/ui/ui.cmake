@@ -8,7 +8,7 @@ if(NOT UNIVERSE_UI_PYTHON)
 endif()
 set(UNIVERSE_UI_CASES
     catalog_search_facet package_versions preview_updates field_error install_history
-    update_diff rollback uninstall repositories publish token keyboard_layout)
+    update_diff rollback uninstall repositories publish token sign_in keyboard_layout)
 # The large catalog comes from bench/synthetic-universe.
 if(UNIVERSE_BUILD_BENCH)
     list(APPEND UNIVERSE_UI_CASES large_catalog)

@@ -87,7 +87,7 @@ TEST_CASE(
     // B downloads what A added by itself: its repository status shows the packages.
     CHECK(eventually([&] {
         auto r = cluster.rpc(1, "repository.list", Json::object());
-        return r.status == 200 && r.json()["repositories"][0]["status"]["packages"] == 33;
+        return r.status == 200 && r.json()["repositories"][0]["status"]["revisions"] == 33;
     }));
 
     auto deleted = cluster.delete_repository(1, "first");

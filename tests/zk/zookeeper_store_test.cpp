@@ -142,7 +142,7 @@ TEST_CASE("a write whose answer was lost with the connection is checked, not app
         frozen.update(append({"once", "http://once"}));
         outcomes.push_back("list written");
         frozen.record(cosmos::app::OperationRecord{
-            0, "install", "p", "1", "/p", Json::object(), "", "success", {}, 5});
+            0, "install", "p", "1", "/p", Json::object(), "", "success", {}, 5, {}, {}});
         outcomes.push_back("record written");
     } catch (const cosmos::core::Error& e) {
         outcomes.push_back(e.type());
@@ -163,6 +163,58 @@ TEST_CASE("a write whose answer was lost with the connection is checked, not app
           1);
     CHECK(b.shared.history({}).size() == 1);
     CHECK(outcomes == std::vector<std::string>{"list written", "record written"});
+}
+
+TEST_CASE("records keep restore points and rollbacks for every instance, and find() reads by id",
+          "[zk][adapters]") {
+    ZooKeeperProcess zk;
+    Instance a(zk), b(zk);
+    cosmos::app::OperationRecord install{
+        0,
+        "install",
+        "kafka",
+        "2.0",
+        "/kafka",
+        Json{{"brokers", 3}},
+        "ab",
+        "success",
+        {},
+        10,
+        cosmos::app::RestorePoint{std::string(200000, 'd'), "https://universe.example/repo"},
+        {}};
+    const auto first = a.shared.record(install);
+    auto rollback = install;
+    rollback.operation = "rollback";
+    rollback.time_ms = 20;
+    rollback.rollback_of = first;
+    const auto second = a.shared.record(rollback);
+    // A definition whose gzipped form is too large for the record's node is left out.
+    std::string noise;
+    std::mt19937_64 random(3);
+    for (int i = 0; i < 1500000; ++i)
+        noise.push_back(static_cast<char>('!' + random() % 90));
+    auto huge = install;
+    huge.time_ms = 30;
+    huge.restore_point = cosmos::app::RestorePoint{noise, "builtin:universe"};
+    const auto third = a.shared.record(huge);
+
+    // B reads them by id, written a moment ago on A.
+    auto seen = b.shared.find(first);
+    REQUIRE(seen.has_value());
+    CHECK(seen->restore_point == install.restore_point);
+    CHECK(seen->options == install.options);
+    CHECK_FALSE(seen->rollback_of.has_value());
+    auto rolled = b.shared.find(second);
+    REQUIRE(rolled.has_value());
+    CHECK(rolled->operation == "rollback");
+    CHECK(rolled->rollback_of == std::optional<std::int64_t>(first));
+    auto unrestorable = b.shared.find(third);
+    REQUIRE(unrestorable.has_value());
+    CHECK_FALSE(unrestorable->restore_point.has_value());
+    CHECK_FALSE(b.shared.find(third + 1000).has_value());
+    CHECK(eventually([&] {
+        return b.shared.history({std::nullopt, std::nullopt, 10}).size() == 3;
+    }));
 }
 
 TEST_CASE("a definition larger than a znode is stored in chunks and read back whole",

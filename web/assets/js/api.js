@@ -1,6 +1,8 @@
 // The one way the UI talks to the server: the documented endpoints with their exact media types
 // (README "HTTP API"). Every call carries the session's token, when one is set.
 
+import { rememberToken, sessionToken } from './session.js';
+
 const PACKAGE = 'application/vnd.dcos.package.';
 const SERVICE = 'application/vnd.dcos.service.';
 const json = (version) => `+json;charset=utf-8;version=${version}`;
@@ -29,22 +31,14 @@ const ENDPOINTS = {
 export const BUNDLE_TYPE = 'application/vnd.dcos.universe.package+zip;version=v1';
 const ADD_RESPONSE = `${PACKAGE}add-response${json('v1')}`;
 
-const TOKEN_KEY = 'cosmos-ui.token';
-
-/** The token of this browser tab (sessionStorage only; gone when the tab closes). */
+/** The token of this browser session ('' when none is set). */
 export function token() {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY) || '';
-  } catch {
-    return '';
-  }
+  return sessionToken();
 }
 
 /** Sets (or, with '', clears) the token sent as "Authorization: token=<t>". */
 export function setToken(value) {
-  const trimmed = (value || '').trim();
-  if (trimmed) sessionStorage.setItem(TOKEN_KEY, trimmed);
-  else sessionStorage.removeItem(TOKEN_KEY);
+  rememberToken(value);
   document.dispatchEvent(new CustomEvent('token-changed'));
 }
 
@@ -161,8 +155,15 @@ export function explain(error) {
     case 'NetworkError':
       return { title: 'The server could not be reached.', detail: 'Check that cosmos-server is running, then try again.' };
     case 'Unauthorized':
+      // This server's own refusal names no upstream service and says why in its message.
+      if (!d.serviceName) {
+        return { title: 'Authentication required.', detail: `${server} Set a token with the Token button at the top of the page.` };
+      }
       return { title: 'Authentication required.', detail: `${serviceName(d)} needs a valid token. Set one with the Token button at the top of the page.` };
     case 'Forbidden':
+      if (d.requiredRole) {
+        return { title: 'Not allowed.', detail: `This needs the ${d.requiredRole} role; ${d.role ? `your token has the ${d.role} role` : 'your token has no role here'}.` };
+      }
       return { title: 'Not allowed.', detail: `${serviceName(d)} refused this operation for your token.` };
     case 'PackageAlreadyInstalled':
       return { title: 'This service is already installed.', detail: 'A service with this app ID exists. Choose another app ID, or edit the installed service from Services.' };
