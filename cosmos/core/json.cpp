@@ -431,7 +431,11 @@ bool has_integer_negative_zero(std::string_view text) {
 }
 
 std::optional<ParsedDocument> parse_fast(std::string_view text) {
-    if (text.size() > kFastParseBytes || has_integer_negative_zero(text)) return std::nullopt;
+    // An empty text (whose data() may be null, which simdjson must not be given) goes to the
+    // other parser, which names the error.
+    if (text.empty() || text.size() > kFastParseBytes || has_integer_negative_zero(text)) {
+        return std::nullopt;
+    }
     FastParser parser(text.size());
     simdjson::dom::element element;
     if ((*parser).parse(text.data(), text.size(), true).get(element) != simdjson::SUCCESS) {
@@ -643,7 +647,7 @@ JsonText JsonText::shared(SharedText text) {
 bool is_json(std::string_view text) {
     // simdjson refuses some texts that nlohmann's parser takes (integers beyond 64 bits, deep
     // nesting); those are asked again.
-    if (text.size() <= kFastParseBytes) {
+    if (!text.empty() && text.size() <= kFastParseBytes) {
         FastParser parser(text.size());
         simdjson::dom::element element;
         if ((*parser).parse(text.data(), text.size(), true).get(element) == simdjson::SUCCESS) {
