@@ -16,7 +16,8 @@ char lower(char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-std::string_view trim(std::string_view s) {
+// Optional whitespace around HTTP list items and parameters: spaces and tabs.
+std::string_view trim_ows(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
         s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
@@ -36,7 +37,7 @@ template <typename Fn>
 void for_each_item(std::string_view list, Fn&& fn) {
     while (!list.empty()) {
         std::size_t comma = list.find(',');
-        fn(trim(list.substr(0, comma)));
+        fn(trim_ows(list.substr(0, comma)));
         if (comma == std::string_view::npos) break;
         list.remove_prefix(comma + 1);
     }
@@ -46,9 +47,9 @@ void for_each_item(std::string_view list, Fn&& fn) {
 bool zero_quality(std::string_view params) {
     while (!params.empty()) {
         std::size_t semi = params.find(';');
-        std::string_view p = trim(params.substr(0, semi));
-        if (p.size() >= 2 && lower(p[0]) == 'q' && trim(p.substr(1)).starts_with("=")) {
-            std::string_view value = trim(trim(p.substr(1)).substr(1));
+        std::string_view p = trim_ows(params.substr(0, semi));
+        if (p.size() >= 2 && lower(p[0]) == 'q' && trim_ows(p.substr(1)).starts_with("=")) {
+            std::string_view value = trim_ows(trim_ows(p.substr(1)).substr(1));
             if (value.empty() || value[0] != '0') return false;
             for (char c : value.substr(1)) {
                 if (c != '.' && c != '0') return false;
@@ -200,7 +201,7 @@ bool accepts_gzip(std::optional<std::string_view> accept_encoding) {
     std::optional<bool> any;
     for_each_item(*accept_encoding, [&](std::string_view item) {
         std::size_t semi = item.find(';');
-        std::string_view coding = trim(item.substr(0, semi));
+        std::string_view coding = trim_ows(item.substr(0, semi));
         bool allowed = semi == std::string_view::npos || !zero_quality(item.substr(semi + 1));
         if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) {
             gzip = gzip.value_or(false) || allowed;
