@@ -1,6 +1,5 @@
 #include "cosmos/core/media_type.h"
 
-#include <algorithm>
 #include <cctype>
 
 #include "cosmos/core/error.h"
@@ -168,28 +167,11 @@ std::optional<std::string_view> MediaType::parameter(std::string_view name) cons
     return std::nullopt;
 }
 
-namespace {
-
-// A parameter value as Guava's MediaType.toString() writes it: a token as it is, anything else
-// as a quoted string with \ and " escaped, so that the text parses back to the same value.
-std::string printed_value(const std::string& value) {
-    if (!value.empty() && std::all_of(value.begin(), value.end(), is_token_char)) return value;
-    std::string out = "\"";
-    for (char c : value) {
-        if (c == '\\' || c == '"') out.push_back('\\');
-        out.push_back(c);
-    }
-    out.push_back('"');
-    return out;
-}
-
-}  // namespace
-
 std::string MediaType::to_string() const {
     std::string out = type + "/" + subtype;
     if (suffix) out += "+" + *suffix;
     for (const auto& [key, value] : parameters)
-        out += ";" + key + "=" + printed_value(value);
+        out += ";" + key + "=" + value;
     return out;
 }
 
