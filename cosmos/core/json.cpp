@@ -20,16 +20,15 @@ namespace {
 // A duplicated key as the fast path met it: where, and the value the later occurrence replaced.
 struct ReplacedValue {
     std::string pointer;
-    Json previous;
+    Json previous;  // until its object is complete
+    bool same_value = false;
 };
 
-std::vector<DuplicateKey> report_duplicates(const Json& root,
-                                            const std::vector<ReplacedValue>& pending) {
+std::vector<DuplicateKey> report_duplicates(const std::vector<ReplacedValue>& pending) {
     std::vector<DuplicateKey> out;
-    for (const auto& p : pending) {
-        const Json& final_value = root.at(Json::json_pointer(p.pointer));
-        out.push_back({p.pointer, final_value == p.previous});
-    }
+    out.reserve(pending.size());
+    for (const auto& p : pending)
+        out.push_back({p.pointer, p.same_value});
     return out;
 }
 
@@ -262,7 +261,7 @@ public:
     explicit TapeConverter(Json& root) : root_(root) {}
 
     bool convert(simdjson::dom::element element) { return convert(element, root_); }
-    std::vector<DuplicateKey> duplicates() const { return report_duplicates(root_, pending_); }
+    std::vector<DuplicateKey> duplicates() const { return report_duplicates(pending_); }
 
 private:
     // One step of the path to the value being converted, for duplicate-key pointers.
@@ -335,6 +334,10 @@ private:
         // Keys point into the parser's strings, which outlive this call.
         std::optional<std::unordered_map<std::string_view, std::size_t>> index;
         if (size > kIndexedObject) index.emplace(size * 2);
+        // Duplicates met in this object: (index into pending_, the member's position). Their
+        // earlier values are compared with the winners once the object is complete, as the
+        // other parser's builder does, since a later duplicate of an outer key may replace it.
+        std::vector<std::pair<std::size_t, std::size_t>> replaced;
         for (auto field : object) {
             std::string_view key = field.key;
             std::size_t at = members.size();
@@ -350,6 +353,7 @@ private:
             }
             Json* slot;
             if (at < members.size()) {
+                replaced.emplace_back(pending_.size(), at);
                 pending_.push_back({pointer_to(key), std::move(members[at].second)});
                 slot = &members[at].second;  // the first position keeps the last value
             } else {
@@ -360,6 +364,10 @@ private:
             path_.push_back({key, 0, true});
             if (!convert(field.value, *slot)) return false;
             path_.pop_back();
+        }
+        for (const auto& [i, position] : replaced) {
+            pending_[i].same_value = members[position].second == pending_[i].previous;
+            pending_[i].previous = nullptr;
         }
         return true;
     }
@@ -570,7 +578,35 @@ void append_json_escaped(std::string& out, std::string_view s, bool ensure_ascii
     }
 }
 
+namespace {
+
+// nlohmann's parser reads a NUL byte as the end of the input, so "{}\0garbage" would pass as
+// "{}". JSON text can hold no raw NUL anywhere (inside strings it must be escaped), so any NUL
+// makes the text malformed: the error names where the first one is.
+void refuse_nul(std::string_view text) {
+    const std::size_t at = text.find('\0');
+    if (at == std::string_view::npos) return;
+    std::size_t line = 1;
+    std::size_t column = 1;
+    for (std::size_t i = 0; i < at; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    throw json_parsing_error("ParsingFailure",
+                             "parse error at line " + std::to_string(line) + ", column " +
+                                 std::to_string(column) +
+                                 ": a NUL byte, which JSON text cannot hold",
+                             text.substr(0, 4096));
+}
+
+}  // namespace
+
 ParsedDocument parse_document(std::string_view text) {
+    refuse_nul(text);
     if (auto fast = parse_fast(text)) return std::move(*fast);
     ParsedDocument doc;
     DocumentBuilder builder(doc.value);
@@ -645,6 +681,7 @@ JsonText JsonText::shared(SharedText text) {
 }
 
 bool is_json(std::string_view text) {
+    if (text.find('\0') != std::string_view::npos) return false;  // see refuse_nul()
     // simdjson refuses some texts that nlohmann's parser takes (integers beyond 64 bits, deep
     // nesting); those are asked again.
     if (!text.empty() && text.size() <= kFastParseBytes) {

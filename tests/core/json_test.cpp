@@ -333,3 +333,36 @@ TEST_CASE("escaping finds special characters at every offset", "[core][json]") {
         }
     }
 }
+
+TEST_CASE("a NUL byte anywhere makes the text malformed, not its end", "[core][json]") {
+    using namespace std::string_literals;
+    auto parse_message = [](const std::string& text) {
+        try {
+            cosmos::core::parse_json(text);
+        } catch (const cosmos::core::Error& e) {
+            CHECK(e.type() == "JsonParsingError");
+            return e.data()["parsingErrorMessage"].get<std::string>();
+        }
+        return std::string("no error");
+    };
+    for (const std::string text : {"{}\0garbage"s, "{\"a\": 1}\n\0\0"s, "[1,\0 2]"s, "\0"s}) {
+        INFO(text.size());
+        CHECK_THAT(parse_message(text), Catch::Contains("a NUL byte"));
+        CHECK_THROWS(cosmos::core::JsonText::from_text(text));
+        CHECK_FALSE(cosmos::core::is_json(text));
+    }
+    CHECK_THAT(parse_message("{\n  \"a\": 1}\0"s), Catch::Contains("line 2, column 10"));
+}
+
+TEST_CASE("a duplicate inside a value that a later duplicate replaces is still reported",
+          "[core][json]") {
+    // The inner object is gone from the result; both duplicates are reported, as the slow
+    // parser reports them, and nothing throws.
+    auto doc = cosmos::core::parse_document(R"({"a": {"b": 1, "b": 1}, "a": 5})");
+    CHECK(doc.value == Json{{"a", 5}});
+    REQUIRE(doc.duplicates.size() == 2);
+    CHECK(doc.duplicates[0].pointer == "/a/b");
+    CHECK(doc.duplicates[0].same_value);
+    CHECK(doc.duplicates[1].pointer == "/a");
+    CHECK_FALSE(doc.duplicates[1].same_value);
+}

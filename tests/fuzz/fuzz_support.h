@@ -49,22 +49,27 @@ inline void expect(bool condition, const char* target, const std::string& what) 
 
 /// True when a user-facing message carries raw library text, which must never reach a user.
 inline bool leaks_library_text(std::string_view message) {
-    // What a message quotes ('...') or names in brackets ([...]) is the input's own text (the
-    // parser's "last read: '...'", a file's name), which may hold anything; the rest is ours.
+    // What a message quotes ("...", '...') or names in brackets ([...]) is the input's own text
+    // (the parser's "last read: '...'", a file's name, a value), which may hold anything.
     std::string own;
     char closing = 0;
     for (char c : message) {
         if (closing) {
             if (c == closing) closing = 0;
-        } else if (c == '\'' || c == '[') {
-            closing = c == '[' ? ']' : '\'';
+        } else if (c == '\'' || c == '"' || c == '[') {
+            closing = c == '[' ? ']' : c;
         } else {
             own.push_back(c);
         }
     }
+    // A library's exception text is a whole message or the part after a ": " (what a wrapper
+    // appends); elsewhere the same letters are the input's, echoed (a template, a path).
     for (std::string_view marker :
-         {"[json.exception", "json.exception", "basic_string", "std::", "stoul", "stoi"}) {
-        if (own.find(marker) != std::string::npos) return true;
+         {"json.exception", "basic_string", "std::", "stoul", "stoi", "vector::"}) {
+        for (std::size_t at = own.find(marker); at != std::string::npos;
+             at = own.find(marker, at + 1)) {
+            if (at == 0 || (at >= 2 && own.compare(at - 2, 2, ": ") == 0)) return true;
+        }
     }
     return false;
 }
