@@ -78,8 +78,8 @@ std::optional<Json> context_resource(const Package& package) {
 // merge(object, {key: value}) made in place: key moves to the front, its value merged with the
 // one it had when both are objects.
 void merge_to_front(Json& object, const std::string& key, Json value) {
-    using Members = Json::object_t::Container;
-    auto& members = static_cast<Members&>(object.get_ref<Json::object_t&>());
+    using ObjectMembers = Json::object_t::Container;
+    auto& members = static_cast<ObjectMembers&>(object.get_ref<Json::object_t&>());
     for (auto& member : members) {
         if (member.first != key) continue;
         if (member.second.is_object() && value.is_object()) value = merge(member.second, value);
@@ -87,7 +87,7 @@ void merge_to_front(Json& object, const std::string& key, Json value) {
     }
     // Members cannot be moved within the object (their keys are const): the values move into a
     // new list instead.
-    Members reordered;
+    ObjectMembers reordered;
     reordered.reserve(members.size() + 1);
     reordered.emplace_back(key, std::move(value));
     for (auto& member : members) {

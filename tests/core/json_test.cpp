@@ -345,7 +345,7 @@ TEST_CASE("a NUL byte anywhere makes the text malformed, not its end", "[core][j
         }
         return std::string("no error");
     };
-    for (const std::string text : {"{}\0garbage"s, "{\"a\": 1}\n\0\0"s, "[1,\0 2]"s, "\0"s}) {
+    for (const std::string& text : {"{}\0garbage"s, "{\"a\": 1}\n\0\0"s, "[1,\0 2]"s, "\0"s}) {
         INFO(text.size());
         CHECK_THAT(parse_message(text), Catch::Contains("a NUL byte"));
         CHECK_THROWS(cosmos::core::JsonText::from_text(text));
