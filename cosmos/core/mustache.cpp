@@ -515,27 +515,6 @@ void append_spec_text(std::string& out, const Json& v) {
     }
 }
 
-void append_html_escaped(std::string& out, std::string_view s) {
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-}
-
 std::string indent_lines(std::string_view text, std::string_view indent) {
     std::string result;
     result.reserve(text.size() + indent.size() * 4);
@@ -817,6 +796,27 @@ void MustacheTemplate::render_to(std::string& out, const Json& context,
 
 MustacheDialect MustacheTemplate::dialect() const noexcept {
     return impl_->dialect;
+}
+
+void append_html_escaped(std::string& out, std::string_view s) {
+    for (char c : s) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out += c;
+        }
+    }
 }
 
 }  // namespace cosmos::core

@@ -63,4 +63,8 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+/// Appends s with &, <, > and " escaped, as a mustache {{variable}} writes it (and as HTML text
+/// and attribute values need it).
+void append_html_escaped(std::string& out, std::string_view s);
+
 }  // namespace cosmos::core

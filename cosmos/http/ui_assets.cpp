@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "cosmos/core/mustache.h"
 #include "cosmos/core/repo_serving.h"
 #include "cosmos/http/rpc.h"
 
@@ -28,24 +29,7 @@ bool public_asset(std::string_view path) {
 
 std::string html_escaped(std::string_view text) {
     std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out.push_back(c);
-        }
-    }
+    core::append_html_escaped(out, text);
     return out;
 }
 
