@@ -57,7 +57,12 @@ Json bundle_metadata(const Json& entry) {
             "package.json has no packagingVersion (which means 2.0); bundles need packaging 3.0 "
             "or later: add \"packagingVersion\": \"3.0\" (or \"4.0\", \"5.0\")");
     }
-    auto pv = entry.value("packagingVersion", std::string("2.0"));
+    const Json& packaging = entry["packagingVersion"];
+    if (!packaging.is_string()) {
+        throw invalid_bundle("packagingVersion must be a string such as \"4.0\", not " +
+                             packaging.dump());
+    }
+    const auto& pv = packaging.get_ref<const std::string&>();
     if (pv == "2.0") {
         throw invalid_bundle("packagingVersion 2.0 packages cannot be bundled; use 3.0 or later");
     }

@@ -897,8 +897,10 @@ struct JsonSchema::Impl {
         const Json* cur = doc.root;
         auto apply_id = [&](const Json& j) {
             if (!j.is_object()) return;
-            auto id = j.find("id");
-            if (id != j.end() && id->is_string()) {
+            // step() looks members up through the index of a large object: a "definitions" of
+            // 100,000 members is an ancestor of each of them.
+            const Json* id = step(j, "id");
+            if (id != nullptr && id->is_string()) {
                 auto [without_fragment, fragment] =
                     split_fragment(resolve_uri(base, id->get_ref<const std::string&>()));
                 if (fragment.empty() || !without_fragment.empty()) base = without_fragment;

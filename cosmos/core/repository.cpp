@@ -77,7 +77,12 @@ std::vector<Package> decode_zip_repository(
     }
     if (!index) throw index_not_found(repo_uri);
     Json index_json = parse_package_file("index.json", *index);
-    std::string version = index_json.is_object() ? index_json.value("version", "") : "";
+    // A version that is not a string is named as its JSON text: [] or 2.0, not a library error.
+    std::string version;
+    if (index_json.is_object() && index_json.contains("version")) {
+        const Json& given = index_json["version"];
+        version = given.is_string() ? given.get<std::string>() : given.dump();
+    }
     if (version.rfind("2.", 0) != 0) throw unsupported_repository_version(version);
 
     std::vector<Package> out;

@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "cosmos/core/bundle.h"
 #include "cosmos/core/error.h"
+#include "cosmos/core/repository.h"
 
 using cosmos::core::Catalog;
 using cosmos::core::Json;
@@ -207,4 +209,26 @@ TEST_CASE("the proxy allow-list holds every resource URL of every repository", "
     CHECK(c.allows_url("https://a/s.png"));
     CHECK(c.allows_url("https://b/other.jar"));  // shadowed in the merge, still in a repository
     CHECK_FALSE(c.allows_url("https://evil/x.jar"));
+}
+
+TEST_CASE("a zip repository or bundle whose version fields are not strings gets a typed error",
+          "[core][repository]") {
+    // Found by fuzzing: both reached the JSON library's type error, which ended the process.
+    using cosmos::core::Error;
+    const std::vector<std::pair<std::string, std::string>> files = {
+        {"universe-version-2.x/repo/meta/index.json", R"({"version": []})"}};
+    try {
+        cosmos::core::decode_zip_repository(files, "https://repo.test/u.zip", nullptr);
+        FAIL("no exception");
+    } catch (const Error& e) {
+        CHECK(e.type() == "UnsupportedRepositoryVersion");
+        CHECK(std::string(e.what()) == "Repository version [[]] is not supported");
+    }
+    try {
+        cosmos::core::bundle_metadata(Json{{"packagingVersion", 4}, {"name", "x"}});
+        FAIL("no exception");
+    } catch (const Error& e) {
+        CHECK(e.type() == "InvalidBundle");
+        CHECK_THAT(e.what(), Catch::Contains("packagingVersion must be a string"));
+    }
 }
