@@ -20,8 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         doc = parse_document(text);
     } catch (const Error& e) {
-        expect(!universe_fuzz::leaks_library_text(e.what()), kTarget,
-               std::string("parse error leaks library text: ") + e.what());
+        expect(!universe_fuzz::leaks_library_text(e.what(), universe_fuzz::as_text(data, size)),
+               kTarget, std::string("parse error leaks library text: ") + e.what());
         bool adopted = true;
         try {
             JsonText::from_text(text);

@@ -43,8 +43,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         universe_fuzz::fail(kTarget, std::string("check_revision threw: ") + e.what());
     }
     for (const auto& problem : checked.problems) {
-        expect(!universe_fuzz::leaks_library_text(problem.message), kTarget,
-               "problem leaks library text: " + core::format_problem(problem));
+        expect(
+            !universe_fuzz::leaks_library_text(problem.message, universe_fuzz::as_text(data, size)),
+            kTarget, "problem leaks library text: " + core::format_problem(problem));
     }
     expect(checked.entry.has_value() == !core::has_errors(checked.problems), kTarget,
            "an entry is built exactly when there is no error");

@@ -37,8 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         served = app::decode_content(content, no_unzip);
     } catch (const core::Error& e) {
-        expect(!universe_fuzz::leaks_library_text(e.what()), kTarget,
-               std::string("error leaks library text: ") + e.what());
+        expect(!universe_fuzz::leaks_library_text(e.what(), universe_fuzz::as_text(data, size)),
+               kTarget, std::string("error leaks library text: ") + e.what());
     }
     std::optional<std::vector<core::Package>> whole;
     try {

@@ -32,8 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 files.emplace_back(std::move(entry.path), std::move(entry.data));
             }
         } catch (const core::Error& e) {
-            expect(!universe_fuzz::leaks_library_text(e.what()), kTarget,
-                   std::string("zip error leaks library text: ") + e.what());
+            expect(!universe_fuzz::leaks_library_text(e.what(), universe_fuzz::as_text(data, size)),
+                   kTarget, std::string("zip error leaks library text: ") + e.what());
             return 0;
         }
     } else {
@@ -53,8 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                    "a zip repository package is not packaging 2.0");
         }
     } catch (const core::Error& e) {
-        expect(!universe_fuzz::leaks_library_text(e.what()), kTarget,
-               std::string("error leaks library text: ") + e.what());
+        expect(!universe_fuzz::leaks_library_text(e.what(), universe_fuzz::as_text(data, size)),
+               kTarget, std::string("error leaks library text: ") + e.what());
     }
     return 0;
 }
