@@ -52,13 +52,21 @@ add_executable(test_e2e_crash e2e/crash_test.cpp adapters/raw_zip.cpp)
 target_link_libraries(test_e2e_crash PRIVATE
     universe_test_main universe_e2e_support cosmos_core cosmos_adapter_digest SQLiteCpp ZLIB::ZLIB
     universe_warnings)
+set(universe_crash_environment)
+if(UNIVERSE_TEST_ENVIRONMENT)
+    set(universe_crash_environment ENVIRONMENT "${UNIVERSE_TEST_ENVIRONMENT}")
+endif()
 catch_discover_tests(test_e2e_crash TEST_PREFIX "test_e2e_crash:"
-    PROPERTIES TIMEOUT 1200 LABELS slow)
+    PROPERTIES TIMEOUT 1200 LABELS slow ${universe_crash_environment})
 add_dependencies(test_e2e_crash cosmos-server)
 # The same suites again with the shared state in ZooKeeper: one server for the run (a ctest
 # fixture); the launcher (tests/support/server_process.cpp) gives each server data folder its
 # own path in it when UNIVERSE_TEST_ZOOKEEPER names the fixture's folder.
 set(universe_zookeeper_fixture "${CMAKE_CURRENT_BINARY_DIR}/zookeeper-for-e2e")
+set(universe_zookeeper_environment "UNIVERSE_TEST_ZOOKEEPER=${universe_zookeeper_fixture}")
+if(UNIVERSE_TEST_ENVIRONMENT)
+    list(APPEND universe_zookeeper_environment "${UNIVERSE_TEST_ENVIRONMENT}")
+endif()
 add_test(NAME zookeeper_fixture_start
          COMMAND zookeeper-fixture start ${universe_zookeeper_fixture})
 add_test(NAME zookeeper_fixture_stop
@@ -69,12 +77,12 @@ foreach(suite test_e2e_catalog test_e2e_install test_e2e_publish)
     # TEST_SPEC "[e2e]" (every case of the suite) keeps this registration's files apart from
     # the first one's.
     catch_discover_tests(${suite} TEST_SPEC "[e2e]" TEST_PREFIX "${suite}_zk:"
-        PROPERTIES TIMEOUT 300 FIXTURES_REQUIRED zookeeper
-                   ENVIRONMENT "UNIVERSE_TEST_ZOOKEEPER=${universe_zookeeper_fixture}")
+        PROPERTIES TIMEOUT ${UNIVERSE_TEST_TIMEOUT} FIXTURES_REQUIRED zookeeper
+                   ENVIRONMENT "${universe_zookeeper_environment}")
     add_dependencies(${suite} zookeeper-fixture)
 endforeach()
 # The crash test again, with the shared state in ZooKeeper (label "slow" as well).
 catch_discover_tests(test_e2e_crash TEST_SPEC "crash:*" TEST_PREFIX "test_e2e_crash_zk:"
     PROPERTIES TIMEOUT 1800 LABELS slow FIXTURES_REQUIRED zookeeper
-               ENVIRONMENT "UNIVERSE_TEST_ZOOKEEPER=${universe_zookeeper_fixture}")
+               ENVIRONMENT "${universe_zookeeper_environment}")
 add_dependencies(test_e2e_crash zookeeper-fixture)

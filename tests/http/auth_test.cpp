@@ -59,7 +59,9 @@ TEST_CASE("auth: the Authorization header forms", "[http][auth]") {
     };
     for (const auto& c : cases) {
         INFO(c.header.value_or("(none)"));
-        auto token = cosmos::http::request_token(with_authorization(c.header));
+        // The token is a view into the request, which must outlive it.
+        const auto request = with_authorization(c.header);
+        auto token = cosmos::http::request_token(request);
         CHECK(token.has_value() == c.token.has_value());
         if (token && c.token) CHECK(std::string(*token) == *c.token);
     }

@@ -18,5 +18,6 @@ foreach(case IN LISTS UNIVERSE_UI_CASES)
         COMMAND ${UNIVERSE_UI_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/ui_test.py
                 --build ${PROJECT_BINARY_DIR} --source ${PROJECT_SOURCE_DIR}
                 --shared ${UNIVERSE_SHARED_DIR} ${case})
-    set_tests_properties(ui:${case} PROPERTIES TIMEOUT 300 LABELS ui)
+    set_tests_properties(ui:${case} PROPERTIES TIMEOUT ${UNIVERSE_TEST_TIMEOUT} LABELS ui
+                                               ENVIRONMENT "${UNIVERSE_TEST_ENVIRONMENT}")
 endforeach()
