@@ -1,5 +1,8 @@
 #include "cosmos/adapters/zookeeper_client.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <zookeeper/zookeeper.h>
 
 #include <cstdio>
@@ -317,6 +320,32 @@ void ZooKeeperClient::event_loop() {
     }
 }
 
+namespace {
+
+// host:port of the server a handle is connected to ("" when unknown). zoo_get_current_server()
+// would say the same, but it formats into one static buffer that every handle in the process
+// and the library's own logging share.
+std::string connected_server(zhandle_t* zh) {
+    sockaddr_storage address{};
+    socklen_t length = sizeof(address);
+    auto* peer = zookeeper_get_connected_host(zh, reinterpret_cast<sockaddr*>(&address), &length);
+    if (peer == nullptr) return "";
+    char host[INET6_ADDRSTRLEN] = {};
+    if (address.ss_family == AF_INET) {
+        const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
+        if (!inet_ntop(AF_INET, &v4->sin_addr, host, sizeof(host))) return "";
+        return std::string(host) + ":" + std::to_string(ntohs(v4->sin_port));
+    }
+    if (address.ss_family == AF_INET6) {
+        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
+        if (!inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof(host))) return "";
+        return "[" + std::string(host) + "]:" + std::to_string(ntohs(v6->sin6_port));
+    }
+    return "";
+}
+
+}  // namespace
+
 void ZooKeeperClient::handle_session_event(const RawEvent& event) {
     auto log = [&](int level, const std::string& text) {
         if (settings_.log) settings_.log(level, text);
@@ -331,7 +360,7 @@ void ZooKeeperClient::handle_session_event(const RawEvent& event) {
             if (!zh) return;
             id = zoo_client_id(zh)->client_id;
             timeout = zoo_recv_timeout(zh);
-            if (const char* s = zoo_get_current_server(zh)) server = s;
+            server = connected_server(zh);
         }
         bool fresh = false;
         {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -181,7 +182,7 @@ public:
 
     std::set<std::string> elsewhere;  ///< ids another instance carries
     bool fail_writes = false;
-    int finished = 0;
+    std::atomic<int> finished{0};  ///< read by tests while the runner's threads write it
 
 private:
     mutable std::mutex mutex_;

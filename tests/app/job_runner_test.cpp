@@ -34,10 +34,13 @@ TEST_CASE("a started job is stored, run once and removed when done", "[app][jobs
     FixedClock clock;
     JobRunner runner(store, clock);
     std::atomic<int> runs{0};
+    // The handler runs on the runner's thread, and Catch2's assertions are not thread-safe: it
+    // notes what it saw, and the test checks that once the job is done.
+    bool held = false;
+    Job seen;
     runner.handle("work", [&](const Job& job, const JobClaim& claim) {
-        CHECK(claim.held());
-        CHECK(job.data["n"] == 7);
-        CHECK(job.created_ms == clock.now);
+        held = claim.held();
+        seen = job;
         ++runs;
         return JobOutcome::kDone;
     });
@@ -46,6 +49,9 @@ TEST_CASE("a started job is stored, run once and removed when done", "[app][jobs
     runner.start(job);
     CHECK(eventually([&] { return store.finished == 1 && runner.running() == 0; }));
     CHECK(runs == 1);
+    CHECK(held);
+    CHECK(seen.data["n"] == 7);
+    CHECK(seen.created_ms == clock.now);
     CHECK(store.stored() == 0);
 }
 
@@ -76,8 +82,9 @@ TEST_CASE("adopt runs the stored jobs nobody carries, each once", "[app][jobs]")
     JobRunner runner(store, clock);
     std::atomic<int> runs{0};
     std::atomic<bool> release{false};
+    std::string seen_id;
     runner.handle("work", [&](const Job& job, const JobClaim&) {
-        CHECK(job.id == "orphan");
+        seen_id = job.id;
         ++runs;
         while (!release)
             std::this_thread::sleep_for(1ms);
@@ -89,6 +96,7 @@ TEST_CASE("adopt runs the stored jobs nobody carries, each once", "[app][jobs]")
     release = true;
     CHECK(eventually([&] { return store.finished == 1; }));
     CHECK(runs == 1);
+    CHECK(seen_id == "orphan");
     CHECK(store.stored() == 2);  // the other instance's job and the kind nobody here handles
 }
 
@@ -97,16 +105,18 @@ TEST_CASE("stopping leaves unfinished jobs stored and unclaimed for the next car
     MemoryJobStore store;
     FixedClock clock;
     std::string id;
+    std::atomic<bool> started{false};  // id is written before, and read after, this is set
     {
         JobRunner runner(store, clock);
         runner.handle("work", [&](const Job& job, const JobClaim&) {
             id = job.id;
+            started = true;
             while (runner.wait(1h)) {
             }
             return JobOutcome::kAbandoned;
         });
         runner.start(job_of(""));
-        CHECK(eventually([&] { return !id.empty(); }));
+        CHECK(eventually([&] { return started.load(); }));
         runner.stop();
     }
     CHECK(store.stored() == 1);

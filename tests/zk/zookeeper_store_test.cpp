@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
@@ -92,6 +93,9 @@ TEST_CASE("concurrent list updates from two instances apply each change once", "
     ZooKeeperProcess zk;
     Instance a(zk), b(zk);
     std::atomic<int> conflicts{0};
+    // Catch2's assertions are not thread-safe: the writers note what they saw, the test checks it.
+    std::mutex seen_mutex;
+    std::vector<std::string> error_types;
     std::vector<std::thread> writers;
     for (int i = 0; i < 16; ++i) {
         writers.emplace_back([&, i] {
@@ -99,13 +103,16 @@ TEST_CASE("concurrent list updates from two instances apply each change once", "
             try {
                 store.update(append({"r" + std::to_string(i), "http://r/" + std::to_string(i)}));
             } catch (const cosmos::core::Error& e) {
-                CHECK(e.type() == "ConcurrentAccess");
+                std::lock_guard lock(seen_mutex);
+                error_types.push_back(e.type());
                 ++conflicts;
             }
         });
     }
     for (auto& t : writers)
         t.join();
+    for (const auto& type : error_types)
+        CHECK(type == "ConcurrentAccess");
     std::vector<RepositoryRef> list;
     CHECK(eventually([&] {
         list = b.shared.list();
