@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,10 +52,15 @@ std::filesystem::path next_log(const std::filesystem::path& dir) {
 }  // namespace
 
 int spawn(std::vector<std::string> argv, const std::filesystem::path& log_file,
-          const std::vector<std::string>& environment) {
+          const std::vector<std::string>& environment, bool die_with_parent) {
+    const pid_t parent = ::getpid();
     int pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
+        if (die_with_parent) {
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (::getppid() != parent) ::_exit(127);  // the parent ended before the call
+        }
         int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         if (fd >= 0) {
             ::dup2(fd, STDERR_FILENO);

@@ -9,9 +9,11 @@
 namespace universe_test {
 
 /// Starts argv (argv[0] is the binary's path) with stdout and stderr appended to log_file, stdin
-/// from /dev/null and environment ("NAME=value") added; returns its pid.
+/// from /dev/null and environment ("NAME=value") added; returns its pid. With die_with_parent
+/// the child gets SIGKILL when the calling thread ends, so that a test process that aborts
+/// leaves no server behind (call it only from a thread that lives as long as the child).
 int spawn(std::vector<std::string> argv, const std::filesystem::path& log_file,
-          const std::vector<std::string>& environment = {});
+          const std::vector<std::string>& environment = {}, bool die_with_parent = false);
 
 /// A program of ours started for a test that serves on a free loopback port ("--listen
 /// 127.0.0.1:0") and logs "listening on 127.0.0.1:<port>"; its output goes to a log file that

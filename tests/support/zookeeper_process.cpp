@@ -160,7 +160,9 @@ void ZooKeeperProcess::launch(Member& member) {
                                      UNIVERSE_ZOOKEEPER_CLASSPATH,
                                      main_class,
                                      member.config.string()};
-    int pid = spawn(argv, member.log);
+    // ZooKeeper dies with the test process (or the fixture's supervisor) that started it, even
+    // when that one aborts; every launch happens on the thread that owns this object.
+    int pid = spawn(argv, member.log, {}, /*die_with_parent=*/true);
     member.pid = pid;
 }
 
