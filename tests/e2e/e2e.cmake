@@ -52,12 +52,8 @@ add_executable(test_e2e_crash e2e/crash_test.cpp adapters/raw_zip.cpp)
 target_link_libraries(test_e2e_crash PRIVATE
     universe_test_main universe_e2e_support cosmos_core cosmos_adapter_digest SQLiteCpp ZLIB::ZLIB
     universe_warnings)
-set(universe_crash_environment)
-if(UNIVERSE_TEST_ENVIRONMENT)
-    set(universe_crash_environment ENVIRONMENT "${UNIVERSE_TEST_ENVIRONMENT}")
-endif()
 catch_discover_tests(test_e2e_crash TEST_PREFIX "test_e2e_crash:"
-    PROPERTIES TIMEOUT 1200 LABELS slow ${universe_crash_environment})
+    PROPERTIES TIMEOUT 1200 LABELS slow ${UNIVERSE_TEST_ENVIRONMENT_PROPERTY})
 add_dependencies(test_e2e_crash cosmos-server)
 # The same suites again with the shared state in ZooKeeper: one server for the run (a ctest
 # fixture); the launcher (tests/support/server_process.cpp) gives each server data folder its

@@ -19,5 +19,5 @@ foreach(case IN LISTS UNIVERSE_UI_CASES)
                 --build ${PROJECT_BINARY_DIR} --source ${PROJECT_SOURCE_DIR}
                 --shared ${UNIVERSE_SHARED_DIR} ${case})
     set_tests_properties(ui:${case} PROPERTIES TIMEOUT ${UNIVERSE_TEST_TIMEOUT} LABELS ui
-                                               ENVIRONMENT "${UNIVERSE_TEST_ENVIRONMENT}")
+                                               ${UNIVERSE_TEST_ENVIRONMENT_PROPERTY})
 endforeach()
